@@ -16,6 +16,7 @@ mod finding;
 mod fingerprint;
 pub mod output;
 mod outcome;
+pub mod scan;
 mod settings;
 pub mod suppress;
 pub mod walk;

@@ -1,0 +1,171 @@
+//! Import aliases of one file, so `sp.call` is known to be `subprocess.call` after
+//! `import subprocess as sp`, and `exec` is `child_process.exec` after
+//! `const { exec } = require('child_process')`.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use crate::language::Language;
+use crate::tree::string_body;
+
+/// Local name → fully qualified dotted name.
+pub(crate) type Aliases = HashMap<String, String>;
+
+pub(crate) fn collect(language: Language, root: Node<'_>, src: &str) -> Aliases {
+    let mut aliases = Aliases::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match (language.is_python(), node.kind()) {
+            (true, "import_statement") => python_import(node, src, &mut aliases),
+            (true, "import_from_statement") => python_from_import(node, src, &mut aliases),
+            (false, "import_statement") => es_import(node, src, &mut aliases),
+            (false, "variable_declarator") => require(node, src, &mut aliases),
+            _ => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+        }
+    }
+    aliases
+}
+
+fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
+    &src[node.byte_range()]
+}
+
+fn python_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
+    let mut cursor = node.walk();
+    for name in node.children_by_field_name("name", &mut cursor) {
+        if name.kind() == "aliased_import" {
+            if let (Some(module), Some(alias)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+                aliases.insert(text(alias, src).to_owned(), text(module, src).to_owned());
+            }
+        }
+    }
+}
+
+fn python_from_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
+    let Some(module) = node.child_by_field_name("module_name") else {
+        return;
+    };
+    let module = text(module, src);
+    if module.starts_with('.') {
+        return;
+    }
+    let mut cursor = node.walk();
+    for name in node.children_by_field_name("name", &mut cursor) {
+        let (imported, local) = if name.kind() == "aliased_import" {
+            match (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+                (Some(n), Some(a)) => (text(n, src), text(a, src)),
+                _ => continue,
+            }
+        } else {
+            (text(name, src), text(name, src))
+        };
+        aliases.insert(local.to_owned(), format!("{module}.{imported}"));
+    }
+}
+
+fn module_name(raw: &str) -> String {
+    let name = string_body(raw);
+    name.strip_prefix("node:").unwrap_or(name).to_owned()
+}
+
+fn es_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
+    let Some(source) = node.child_by_field_name("source") else {
+        return;
+    };
+    let module = module_name(text(source, src));
+    let mut cursor = node.walk();
+    let Some(clause) = node.named_children(&mut cursor).find(|c| c.kind() == "import_clause") else {
+        return;
+    };
+    let mut cursor = clause.walk();
+    for part in clause.named_children(&mut cursor) {
+        match part.kind() {
+            // `import cp from 'x'` and `import * as cp from 'x'` both name the module.
+            "identifier" => {
+                aliases.insert(text(part, src).to_owned(), module.clone());
+            }
+            "namespace_import" => {
+                let mut c = part.walk();
+                if let Some(id) = part.named_children(&mut c).find(|n| n.kind() == "identifier") {
+                    aliases.insert(text(id, src).to_owned(), module.clone());
+                }
+            }
+            "named_imports" => {
+                let mut c = part.walk();
+                for spec in part.named_children(&mut c).filter(|n| n.kind() == "import_specifier") {
+                    let Some(name) = spec.child_by_field_name("name") else { continue };
+                    let local = spec.child_by_field_name("alias").unwrap_or(name);
+                    let imported = string_body(text(name, src));
+                    aliases.insert(text(local, src).to_owned(), format!("{module}.{imported}"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The module of `require('m')`, or of `require('m').a.b` with the path after it.
+fn required(node: Node<'_>, src: &str) -> Option<String> {
+    match node.kind() {
+        "call_expression" => {
+            let function = node.child_by_field_name("function")?;
+            if text(function, src) != "require" {
+                return None;
+            }
+            let args = node.child_by_field_name("arguments")?;
+            let mut cursor = args.walk();
+            let first = args.named_children(&mut cursor).next()?;
+            (first.kind() == "string").then(|| module_name(text(first, src)))
+        }
+        "member_expression" => {
+            let object = required(node.child_by_field_name("object")?, src)?;
+            let property = node.child_by_field_name("property")?;
+            Some(format!("{object}.{}", text(property, src)))
+        }
+        "await_expression" | "parenthesized_expression" => {
+            let mut cursor = node.walk();
+            let inner = node.named_children(&mut cursor).next()?;
+            required(inner, src)
+        }
+        _ => None,
+    }
+}
+
+fn require(node: Node<'_>, src: &str, aliases: &mut Aliases) {
+    let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+        return;
+    };
+    let Some(module) = required(value, src) else {
+        return;
+    };
+    match name.kind() {
+        "identifier" => {
+            aliases.insert(text(name, src).to_owned(), module);
+        }
+        "object_pattern" => {
+            let mut cursor = name.walk();
+            for prop in name.named_children(&mut cursor) {
+                match prop.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let local = text(prop, src);
+                        aliases.insert(local.to_owned(), format!("{module}.{local}"));
+                    }
+                    "pair_pattern" => {
+                        if let (Some(key), Some(value)) = (prop.child_by_field_name("key"), prop.child_by_field_name("value")) {
+                            if value.kind() == "identifier" {
+                                let key = string_body(text(key, src));
+                                aliases.insert(text(value, src).to_owned(), format!("{module}.{key}"));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}

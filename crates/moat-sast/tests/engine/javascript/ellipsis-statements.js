@@ -1,0 +1,68 @@
+const fs = require("fs");
+
+function writeReport(file, text) {
+  // ruleid: ellipsis-statements-manual-close
+  const fd = fs.openSync(file, "w");
+  fs.writeSync(fd, text);
+  fs.closeSync(fd);
+}
+
+function readMaybe(file, keepOpen) {
+  // ruleid: ellipsis-statements-manual-close
+  const fd = fs.openSync(file, "r");
+  const buffer = Buffer.alloc(64);
+  fs.readSync(fd, buffer);
+  if (!keepOpen) {
+    fs.closeSync(fd);
+  }
+  return buffer;
+}
+
+function readAll(files) {
+  for (const file of files) {
+    // ruleid: ellipsis-statements-manual-close
+    const handle = fs.openSync(file, "r");
+    while (fs.readSync(handle, Buffer.alloc(1)) > 0) {
+      console.log(file);
+    }
+    fs.closeSync(handle);
+  }
+}
+
+function closeOther(file, other) {
+  // ok: ellipsis-statements-manual-close
+  const fd = fs.openSync(file, "r");
+  fs.closeSync(other);
+  return fd;
+}
+
+function closeBeforeOpen(file, previous) {
+  fs.closeSync(previous);
+  // ok: ellipsis-statements-manual-close
+  const previousFd = fs.openSync(file, "r");
+  return previousFd;
+}
+
+function banner(message) {
+  const el = document.createElement("div");
+  // ruleid: ellipsis-statements-html-then-attach
+  el.innerHTML = message;
+  el.className = "banner";
+  document.body.appendChild(el);
+}
+
+function bannerElsewhere(message, container) {
+  const el = document.createElement("div");
+  // ok: ellipsis-statements-html-then-attach
+  el.innerHTML = message;
+  document.body.appendChild(container);
+}
+
+function bannerText(message) {
+  const el = document.createElement("div");
+  // ok: ellipsis-statements-html-then-attach
+  el.textContent = message;
+  document.body.appendChild(el);
+}
+
+module.exports = { writeReport, readMaybe, readAll, closeOther, closeBeforeOpen, banner, bannerElsewhere, bannerText };

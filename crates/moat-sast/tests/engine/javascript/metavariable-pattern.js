@@ -1,0 +1,39 @@
+const fs = require("fs");
+const path = require("path");
+const util = require("util");
+const axios = require("axios");
+
+function findUser(db, userId, name) {
+  // ruleid: metavariable-pattern-built-query
+  db.query("SELECT * FROM users WHERE id = " + userId);
+  // ruleid: metavariable-pattern-built-query
+  db.query(util.format("SELECT * FROM users WHERE name = '%s'", name), callback);
+  // ok: metavariable-pattern-built-query
+  db.query("SELECT * FROM users WHERE id = ?", [userId]);
+  // ok: metavariable-pattern-built-query
+  db.query(name);
+}
+
+function readUpload(baseDir, filename) {
+  // ruleid: metavariable-pattern-joined-path
+  const data = fs.readFileSync(path.join(baseDir, filename));
+  // ok: metavariable-pattern-joined-path
+  const hosts = fs.readFileSync(path.join("/etc", "hosts"), "utf8");
+  // ok: metavariable-pattern-joined-path
+  const raw = fs.readFileSync(filename);
+  return [data, hosts, raw];
+}
+
+async function proxy(req, res) {
+  // ruleid: metavariable-pattern-request-url
+  const upstream = await axios.get(req.query.url, { timeout: 5000 });
+  // ok: metavariable-pattern-request-url
+  const status = await axios.get("https://status.example.com");
+  // ok: metavariable-pattern-request-url
+  const fallback = await axios.get(req.headers.referer);
+  res.json([upstream.data, status.data, fallback.data]);
+}
+
+function callback() {}
+
+module.exports = { findUser, readUpload, proxy };

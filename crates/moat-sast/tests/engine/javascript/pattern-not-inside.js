@@ -1,0 +1,43 @@
+const fs = require("fs");
+
+function readConfig(text) {
+  // ruleid: pattern-not-inside-unguarded-parse
+  return JSON.parse(text);
+}
+
+function readConfigSafely(text) {
+  try {
+    // ok: pattern-not-inside-unguarded-parse
+    return JSON.parse(text);
+  } catch (err) {
+    return null;
+  }
+}
+
+function readNested(text, fallback) {
+  try {
+    if (text.length > 0) {
+      // ok: pattern-not-inside-unguarded-parse
+      return JSON.parse(text);
+    }
+  } catch (err) {
+    console.error(err);
+  }
+  // ruleid: pattern-not-inside-unguarded-parse
+  return JSON.parse(fallback);
+}
+
+function cleanup(tmpPath, lockPath) {
+  // ruleid: pattern-not-inside-unchecked-unlink
+  fs.unlinkSync(tmpPath);
+  if (fs.existsSync(lockPath)) {
+    // ok: pattern-not-inside-unchecked-unlink
+    fs.unlinkSync(lockPath);
+  }
+  if (fs.existsSync(lockPath)) {
+    // ruleid: pattern-not-inside-unchecked-unlink
+    fs.unlinkSync(tmpPath);
+  }
+}
+
+module.exports = { readConfig, readConfigSafely, readNested, cleanup };

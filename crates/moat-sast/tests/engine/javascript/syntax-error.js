@@ -1,0 +1,6 @@
+function broken(a, {
+  return a +;
+}
+
+// ruleid: syntax-error-eval
+eval(userInput);

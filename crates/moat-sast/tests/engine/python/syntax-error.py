@@ -1,0 +1,9 @@
+import os
+
+
+def broken(:
+    return 1
+
+
+# ruleid: syntax-error-os-system
+os.system("echo still scanned")
