@@ -30,7 +30,7 @@ impl Matcher<'_, '_> {
             Formula::Either(fs) => fs.iter().flat_map(|f| self.eval(f, scope)).collect(),
             Formula::And(clauses) => self.and(clauses, scope),
         };
-        dedup(&mut out);
+        self.dedup(&mut out);
         out
     }
 
@@ -227,7 +227,21 @@ fn unquote(text: &str) -> &str {
     crate::tree::string_body(text)
 }
 
-fn dedup(matches: &mut Vec<Match>) {
+impl Matcher<'_, '_> {
+    /// Drops repeats: same span and same bindings.
+    fn dedup(&self, matches: &mut Vec<Match>) {
+        matches.sort_by_key(|m| (m.start, m.end));
+        matches.dedup_by(|a, b| {
+            a.start == b.start
+                && a.end == b.end
+                && a.env.len() == b.env.len()
+                && a.env.iter().all(|(n, ba)| b.env.iter().any(|(m, bb)| n == m && ba == bb))
+        });
+    }
+}
+
+/// One match per span, for reporting.
+pub(crate) fn one_per_span(matches: &mut Vec<Match>) {
     matches.sort_by_key(|m| (m.start, m.end));
     matches.dedup_by_key(|m| (m.start, m.end));
 }

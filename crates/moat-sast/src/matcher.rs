@@ -1,5 +1,6 @@
 //! Matching compiled patterns against a file's tree.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::imports::Aliases;
@@ -17,6 +18,13 @@ pub(crate) struct Binding {
 
 /// Bindings in the order they were made; few enough that a vector beats a map.
 pub(crate) type Env = Vec<(Arc<str>, Binding)>;
+
+/// A continuation: told the bindings of one way a pattern matched; returns true to stop.
+pub(crate) type K<'k> = &'k mut dyn FnMut(&mut Env) -> bool;
+
+/// How many different bindings one node may produce; bounds `f(..., $X, ...)` on a long
+/// argument list while leaving enough for later clauses to pick from.
+const ALTERNATIVES: usize = 16;
 
 /// One match: a byte span and its bindings.
 #[derive(Debug, Clone)]
@@ -42,10 +50,10 @@ impl Matcher<'_, '_> {
 
     /// Whether two bindings hold the same code, ignoring formatting.
     pub(crate) fn same(&self, a: &Binding, b: &Binding) -> bool {
-        match (a.node, b.node) {
-            (Some(x), Some(y)) => self.node_eq(x, y),
-            _ => squash(self.text(a)) == squash(self.text(b)),
-        }
+        // Text equality covers one name seen through two node kinds (the target of
+        // `with ... as x` and the identifier `x`); node equality covers `'a'` and `"a"`.
+        squash(self.text(a)) == squash(self.text(b))
+            || matches!((a.node, b.node), (Some(x), Some(y)) if self.node_eq(x, y))
     }
 
     fn node_eq(&self, x: u32, y: u32) -> bool {
@@ -58,7 +66,7 @@ impl Matcher<'_, '_> {
         let (a, b) = (t.kids(x), t.kids(y));
         if a.is_empty() && b.is_empty() {
             let same_kind = kx == ky || (flag(&spec.identifier, kx) && flag(&spec.identifier, ky));
-            return same_kind && t.text(x) == t.text(y);
+            return same_kind && (!t.node(x).token || t.text(x) == t.text(y));
         }
         kx == ky && a.len() == b.len() && a.iter().zip(b).all(|(p, q)| self.node_eq(*p, *q))
     }
@@ -102,46 +110,66 @@ impl Matcher<'_, '_> {
         None
     }
 
-    pub(crate) fn node(&self, p: &PNode, c: u32, env: &mut Env) -> bool {
+    /// Matches `p` against code node `c`, calling `k` with the bindings of each way it
+    /// matches until `k` returns true (stop). Continuations let a later part of the
+    /// pattern, or a later clause, reject one binding and try the next.
+    pub(crate) fn node(&self, p: &PNode, c: u32, env: &mut Env, k: K<'_>) -> bool {
         let t = self.tree;
         match p {
-            PNode::Ellipsis => true,
-            PNode::Metavar(name) | PNode::SeqMetavar(name) => self.bind(env, name, self.single(c)),
+            PNode::Ellipsis => k(env),
+            PNode::Metavar(name) | PNode::SeqMetavar(name) => {
+                let mark = env.len();
+                if self.bind(env, name, self.single(c)) && k(env) {
+                    return true;
+                }
+                env.truncate(mark);
+                false
+            }
             PNode::Deep(inner) => {
                 let end = t.node(c).subtree_end;
-                (c..end).any(|d| {
-                    let mark = env.len();
-                    let ok = self.node(inner, d, env);
-                    if !ok {
-                        env.truncate(mark);
-                    }
-                    ok
-                })
+                (c..end).any(|d| self.node(inner, d, env, k))
             }
             PNode::Str(pattern) => {
                 if !flag(&t.spec.string, t.kind(c)) {
                     return false;
                 }
-                match pattern {
+                let ok = match pattern {
                     StrPat::Any => !t.has_interpolation(c),
+                    StrPat::AnyTemplate => {
+                        let raw = t.text(c);
+                        let prefix: String = raw.chars().take_while(char::is_ascii_alphabetic).collect();
+                        t.has_interpolation(c) || prefix.contains(['f', 'F']) || raw.starts_with('`')
+                    }
                     StrPat::Regex(re) => !t.has_interpolation(c) && re.is_match(t.string_content(c)),
                     StrPat::Exact(s) => !t.has_interpolation(c) && t.string_content(c) == s,
-                    StrPat::Structural(inner) => self.node(inner, c, env),
-                }
+                    StrPat::Structural(inner) => return self.node(inner, c, env, k),
+                };
+                ok && k(env)
             }
             PNode::Dotted(name, structural) => {
-                self.dotted(c).is_some_and(|d| d == *name) || self.node(structural, c, env)
+                if self.dotted(c).is_some_and(|d| d == *name) {
+                    k(env)
+                } else {
+                    self.node(structural, c, env, k)
+                }
             }
             PNode::Leaf { kind, ident, text } => {
                 let ck = t.kind(c);
                 let kind_ok = if *ident { flag(&t.spec.identifier, ck) } else { ck == *kind };
-                kind_ok && t.kids(c).is_empty() && t.text(c) == text
+                let ok = kind_ok
+                    && t.kids(c).is_empty()
+                    && text.as_deref().is_none_or(|text| {
+                        let code = t.text(c);
+                        // `import requests as rq`: the identifier `rq` is the name `requests`.
+                        code == text || (*ident && self.aliases.get(code).is_some_and(|full| full == text))
+                    });
+                ok && k(env)
             }
-            PNode::Node(inner) => t.kind(c) == inner.kind && self.children(inner, c, env),
+            PNode::Node(inner) => t.kind(c) == inner.kind && self.children(inner, c, env, k),
         }
     }
 
-    fn children(&self, inner: &Inner, c: u32, env: &mut Env) -> bool {
+    fn children(&self, inner: &Inner, c: u32, env: &mut Env, k: K<'_>) -> bool {
         let t = self.tree;
         let mut positional = Vec::new();
         let mut keyed = Vec::new();
@@ -160,84 +188,67 @@ impl Matcher<'_, '_> {
         if !inner.has_ellipsis && !inner.open && keyed.len() != inner.keyed.len() {
             return false;
         }
-        let mark = env.len();
-        let mut used = vec![false; keyed.len()];
-        if self.keyed(&inner.keyed, &keyed, &mut used, env) && self.seq(&inner.positional, &positional, env) {
-            return true;
-        }
-        env.truncate(mark);
-        false
+        let used: Vec<Cell<bool>> = keyed.iter().map(|_| Cell::new(false)).collect();
+        self.keyed(&inner.keyed, &keyed, &used, env, &mut |env: &mut Env| {
+            self.seq(&inner.positional, &positional, env, k)
+        })
     }
 
-    fn keyed(&self, p: &[PNode], c: &[u32], used: &mut [bool], env: &mut Env) -> bool {
+    /// Matches keyed children (keyword arguments, pairs, attributes) in any order.
+    fn keyed(&self, p: &[PNode], c: &[u32], used: &[Cell<bool>], env: &mut Env, k: K<'_>) -> bool {
         let Some((first, rest)) = p.split_first() else {
-            return true;
+            return k(env);
         };
         for (i, kid) in c.iter().enumerate() {
-            if used[i] {
+            if used[i].get() {
                 continue;
             }
-            let mark = env.len();
-            if self.node(first, *kid, env) {
-                used[i] = true;
-                if self.keyed(rest, c, used, env) {
-                    return true;
-                }
-                used[i] = false;
+            used[i].set(true);
+            let found = self.node(first, *kid, env, &mut |env: &mut Env| self.keyed(rest, c, used, env, k));
+            used[i].set(false);
+            if found {
+                return true;
             }
-            env.truncate(mark);
         }
         false
     }
 
-    fn seq(&self, p: &[PNode], c: &[u32], env: &mut Env) -> bool {
+    fn seq(&self, p: &[PNode], c: &[u32], env: &mut Env, k: K<'_>) -> bool {
         let Some((first, rest)) = p.split_first() else {
-            return c.is_empty();
+            return c.is_empty() && k(env);
         };
         match first {
-            PNode::Ellipsis => (0..=c.len()).any(|k| {
-                let mark = env.len();
-                let ok = self.seq(rest, &c[k..], env);
-                if !ok {
-                    env.truncate(mark);
-                }
-                ok
-            }),
-            PNode::SeqMetavar(name) => (0..=c.len()).any(|k| {
-                let mark = env.len();
-                let binding = match (c.first(), k) {
-                    (Some(_), k) if k > 0 => Binding {
+            PNode::Ellipsis => (0..=c.len()).any(|n| self.seq(rest, &c[n..], env, k)),
+            PNode::SeqMetavar(name) => (0..=c.len()).any(|n| {
+                let binding = if n == 0 {
+                    // An empty sequence binds to the empty span where it would be.
+                    let at = c.first().map_or(0, |f| self.tree.node(*f).start);
+                    Binding { start: at, end: at, node: None }
+                } else {
+                    Binding {
                         start: self.tree.node(c[0]).start,
-                        end: self.tree.node(c[k - 1]).end,
-                        node: (k == 1).then(|| c[0]),
-                    },
-                    _ => Binding {
-                        start: 0,
-                        end: 0,
-                        node: None,
-                    },
+                        end: self.tree.node(c[n - 1]).end,
+                        node: (n == 1).then(|| c[0]),
+                    }
                 };
-                let ok = self.bind(env, name, binding) && self.seq(rest, &c[k..], env);
-                if !ok {
-                    env.truncate(mark);
+                let mark = env.len();
+                if self.bind(env, name, binding) && self.seq(rest, &c[n..], env, k) {
+                    return true;
                 }
-                ok
+                env.truncate(mark);
+                false
             }),
             _ => {
                 let Some((head, tail)) = c.split_first() else {
                     return false;
                 };
-                let mark = env.len();
-                if self.node(first, *head, env) && self.seq(rest, tail, env) {
-                    return true;
-                }
-                env.truncate(mark);
-                false
+                self.node(first, *head, env, &mut |env: &mut Env| self.seq(rest, tail, env, k))
             }
         }
     }
 
-    /// Every match of `pattern` among nodes whose ids are in `within` (a subtree range).
+    /// Every match of `pattern` among nodes whose ids are in `within` (a subtree range),
+    /// with up to [`ALTERNATIVES`] different bindings per node.
     pub(crate) fn find(&self, pattern: &Pattern, within: (u32, u32)) -> Vec<Match> {
         let t = self.tree;
         let mut out = Vec::new();
@@ -247,6 +258,9 @@ impl Matcher<'_, '_> {
             while let Some((PNode::Ellipsis, rest)) = roots.split_first() {
                 roots = rest;
             }
+            // `$X = f()` then `...`: the match runs to the end of the block, so a
+            // `pattern-inside` like it holds everything after the assignment.
+            let to_block_end = matches!(roots.last(), Some(PNode::Ellipsis));
             while let Some((PNode::Ellipsis, rest)) = roots.split_last() {
                 roots = rest;
             }
@@ -260,13 +274,21 @@ impl Matcher<'_, '_> {
                 let limit = t.node(id).subtree_end;
                 for kid in t.kids(id) {
                     let mut env = Env::new();
-                    if let Some(last) = self.stmt_seq(roots, *kid, limit, &mut env) {
+                    let mut count = 0;
+                    self.stmt_seq(roots, *kid, limit, &mut env, &mut |env: &mut Env, last: u32| {
+                        let end = if to_block_end {
+                            t.node(id).end.max(t.node(last).end)
+                        } else {
+                            t.node(last).end
+                        };
                         out.push(Match {
                             start: t.node(*kid).start,
-                            end: t.node(last).end,
-                            env,
+                            end,
+                            env: env.clone(),
                         });
-                    }
+                        count += 1;
+                        count >= ALTERNATIVES
+                    });
                 }
             }
             return out;
@@ -274,18 +296,21 @@ impl Matcher<'_, '_> {
         let root = &pattern.roots[0];
         let mut try_node = |id: u32| {
             let mut env = Env::new();
-            if self.node(root, id, &mut env) {
-                let n = t.node(id);
+            let n = t.node(id);
+            let mut count = 0;
+            self.node(root, id, &mut env, &mut |env: &mut Env| {
                 out.push(Match {
                     start: n.start,
                     end: n.end,
-                    env,
+                    env: env.clone(),
                 });
-            }
+                count += 1;
+                count >= ALTERNATIVES
+            });
         };
         match pattern.root_kind {
             Some(kind) => {
-                let ids = &t.by_kind[usize::from(kind)];
+                let ids = t.by_kind.get(usize::from(kind)).map_or(&[][..], Vec::as_slice);
                 let from = ids.partition_point(|id| *id < lo);
                 for id in ids[from..].iter().take_while(|id| **id < hi) {
                     try_node(*id);
@@ -302,37 +327,22 @@ impl Matcher<'_, '_> {
         out
     }
 
-    fn stmt_seq(&self, p: &[PNode], cur: u32, limit: u32, env: &mut Env) -> Option<u32> {
+    fn stmt_seq(&self, p: &[PNode], cur: u32, limit: u32, env: &mut Env, k: &mut dyn FnMut(&mut Env, u32) -> bool) -> bool {
         let t = self.tree;
-        let mark = env.len();
-        if !self.node(&p[0], cur, env) {
-            env.truncate(mark);
-            return None;
-        }
-        let result = match p.get(1) {
-            None => Some(cur),
+        self.node(&p[0], cur, env, &mut |env: &mut Env| match p.get(1) {
+            None => k(env, cur),
             Some(PNode::Ellipsis) => {
                 let rest = &p[2..];
                 if rest.is_empty() {
-                    Some(cur)
-                } else {
-                    (t.node(cur).subtree_end..limit).filter(|n| t.is_stmt(*n)).find_map(|n| {
-                        let mark = env.len();
-                        let found = self.stmt_seq(rest, n, limit, env);
-                        if found.is_none() {
-                            env.truncate(mark);
-                        }
-                        found
-                    })
+                    return k(env, cur);
                 }
+                (t.node(cur).subtree_end..limit)
+                    .filter(|n| t.is_stmt(*n))
+                    .any(|n| self.stmt_seq(rest, n, limit, env, k))
             }
             Some(_) => t
                 .next_sibling(cur)
-                .and_then(|next| self.stmt_seq(&p[1..], next, limit, env)),
-        };
-        if result.is_none() {
-            env.truncate(mark);
-        }
-        result
+                .is_some_and(|next| self.stmt_seq(&p[1..], next, limit, env, k)),
+        })
     }
 }

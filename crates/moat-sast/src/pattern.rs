@@ -31,8 +31,9 @@ pub(crate) enum PNode {
     Str(StrPat),
     /// A dotted name (`subprocess.call`), matched through import aliases too.
     Dotted(String, Box<PNode>),
-    /// A token compared by kind and text.
-    Leaf { kind: u16, ident: bool, text: String },
+    /// A node without children, compared by kind, and by text when it is a token
+    /// (`pass` is a `pass_statement` whatever its text; `x` is an identifier named `x`).
+    Leaf { kind: u16, ident: bool, text: Option<String> },
     /// An inner node compared by kind and children.
     Node(Box<Inner>),
 }
@@ -53,6 +54,8 @@ pub(crate) struct Inner {
 pub(crate) enum StrPat {
     /// `"..."`: any constant string.
     Any,
+    /// `f"..."` or `` `...` ``: any interpolated string (or constant one of that kind).
+    AnyTemplate,
     /// `"=~/re/"`.
     Regex(Regex),
     /// A constant string, compared by content.
@@ -156,7 +159,7 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
 }
 
 fn placeholder(text: &str) -> &str {
-    text.trim().trim_end_matches(';').trim().trim_start_matches('*')
+    text.trim().trim_end_matches(';').trim()
 }
 
 struct Compiler<'t, 's> {
@@ -167,7 +170,8 @@ struct Compiler<'t, 's> {
 impl Compiler<'_, '_> {
     fn compile(&self, id: u32) -> Result<PNode, PatternError> {
         let text = placeholder(self.tree.text(id));
-        if text == ELLIPSIS {
+        // `**...` is how a dict pattern spells `...` (see `preprocess`).
+        if text.trim_start_matches('*') == ELLIPSIS {
             return Ok(PNode::Ellipsis);
         }
         if let Some(name) = text.strip_prefix(MV) {
@@ -195,6 +199,10 @@ impl Compiler<'_, '_> {
         }
         if flag(&self.spec.string, node.kind) {
             let content = self.tree.string_content(id);
+            let raw = self.tree.text(id);
+            if content == "..." && (raw.starts_with(['f', 'F']) || raw.starts_with('`')) {
+                return Ok(PNode::Str(StrPat::AnyTemplate));
+            }
             if !self.tree.has_interpolation(id) {
                 if content == "..." {
                     return Ok(PNode::Str(StrPat::Any));
@@ -239,7 +247,7 @@ impl Compiler<'_, '_> {
             return Ok(PNode::Leaf {
                 kind: node.kind,
                 ident: flag(&self.spec.identifier, node.kind),
-                text: self.tree.text(id).to_owned(),
+                text: node.token.then(|| self.tree.text(id).to_owned()),
             });
         }
         let mut positional = Vec::new();
@@ -282,8 +290,16 @@ fn is_name(name: &str) -> bool {
 impl Pattern {
     /// Parses and compiles `text` for the language of `spec`.
     pub(crate) fn compile(spec: &'static Spec, text: &str) -> Result<Pattern, PatternError> {
-        let source = preprocess(text.trim(), spec.language.is_python());
-        let ts = parse_ts(spec, &source).ok_or_else(|| PatternError("the parser gave up".into()))?;
+        let mut source = preprocess(text.trim(), spec.language.is_python());
+        let mut ts = parse_ts(spec, &source).ok_or_else(|| PatternError("the parser gave up".into()))?;
+        if ts.root_node().has_error() && !spec.language.is_python() {
+            // `{a: $X}` reads as a block at statement level; as an expression it is an object.
+            let wrapped = format!("({source})");
+            if let Some(retry) = parse_ts(spec, &wrapped).filter(|t| !t.root_node().has_error()) {
+                source = wrapped;
+                ts = retry;
+            }
+        }
         if ts.root_node().has_error() {
             return Err(PatternError(format!(
                 "`{}` is not valid {} (after replacing metavariables)",
@@ -334,7 +350,7 @@ impl Pattern {
 
 fn collect_literals(node: &PNode, out: &mut Vec<String>) {
     match node {
-        PNode::Leaf { ident: true, text, .. } if text.len() >= 3 => out.push(text.clone()),
+        PNode::Leaf { ident: true, text: Some(text), .. } if text.len() >= 3 => out.push(text.clone()),
         PNode::Dotted(name, _) => {
             if let Some(last) = name.rsplit('.').next() {
                 out.push(last.to_owned());

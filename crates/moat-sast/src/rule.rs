@@ -218,6 +218,7 @@ impl Ctx<'_> {
                 ClauseSyntax::Patterns(ps) => self.and(ps)?,
                 ClauseSyntax::PatternEither(es) => self.either(es)?,
                 ClauseSyntax::PatternRegex(r) => Formula::Regex(self.regex(r, false)?),
+                ClauseSyntax::PatternInside(n) => self.nested(n)?,
                 other => {
                     return Err(self.invalid(format!(
                         "`{}` cannot stand alone in `pattern-either`; wrap it in `patterns`",
@@ -246,6 +247,13 @@ impl Ctx<'_> {
             clauses.push(match item {
                 ClauseSyntax::Pattern(p) => Clause::Positive(self.pattern(p)?),
                 ClauseSyntax::Patterns(ps) => Clause::Positive(self.and(ps)?),
+                // An either of `pattern-inside`s is itself an inside: Semgrep rules use it
+                // for "inside one of these contexts".
+                ClauseSyntax::PatternEither(es)
+                    if es.iter().all(|e| matches!(e, ClauseSyntax::PatternInside(_))) =>
+                {
+                    Clause::Inside(self.either(es)?)
+                }
                 ClauseSyntax::PatternEither(es) => Clause::Positive(self.either(es)?),
                 ClauseSyntax::PatternRegex(r) => Clause::Positive(Formula::Regex(self.regex(r, false)?)),
                 ClauseSyntax::PatternNot(n) => Clause::Not(self.nested(n)?),

@@ -202,7 +202,9 @@ impl RuleSet {
         let lines = LineIndex::new(text);
         for (index, formula, _) in runnable {
             let rule = &self.rules[*index];
-            for m in matcher.eval(formula, matcher.whole()) {
+            let mut matches = matcher.eval(formula, matcher.whole());
+            crate::eval::one_per_span(&mut matches);
+            for m in matches {
                 report.findings.push(finding(rule, &matcher, &lines, rel_path, &m));
             }
         }

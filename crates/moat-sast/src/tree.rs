@@ -15,6 +15,8 @@ pub(crate) struct Node {
     pub(crate) kind: u16,
     pub(crate) field: u16,
     pub(crate) named: bool,
+    /// A token of the grammar (no children even before normalising): compared by text.
+    pub(crate) token: bool,
     pub(crate) start: u32,
     pub(crate) end: u32,
     pub(crate) parent: u32,
@@ -71,6 +73,7 @@ impl<'s> Tree<'s> {
                 kind: root.kind_id(),
                 field: 0,
                 named: true,
+                token: true,
                 start: 0,
                 end: 0,
                 parent: u32::MAX,
@@ -80,22 +83,28 @@ impl<'s> Tree<'s> {
             });
         }
         for (id, node) in tree.nodes.iter().enumerate() {
-            tree.by_kind[usize::from(node.kind)].push(id as u32);
+            let kind = usize::from(node.kind);
+            // ERROR nodes have the id u16::MAX, beyond the grammar's kinds.
+            if kind < tree.by_kind.len() {
+                tree.by_kind[kind].push(id as u32);
+            }
         }
         tree
     }
 
-    fn kept(&self, node: TsNode<'_>) -> bool {
-        !flag(&self.spec.skipped, node.kind_id()) && !node.is_missing()
+    /// Keywords and punctuation outside any field (`def`, `:`, `=`, `.`) only repeat what
+    /// the node kind says, so they are dropped; operators sit in fields and stay.
+    fn kept(&self, node: TsNode<'_>, field: u16) -> bool {
+        !flag(&self.spec.skipped, node.kind_id()) && !node.is_missing() && (node.is_named() || field != 0)
     }
 
     fn build(&mut self, node: TsNode<'_>, field: u16, parent: u32, depth: usize) -> Option<u32> {
-        if !self.kept(node) {
+        if !self.kept(node, field) && parent != u32::MAX {
             return None;
         }
         if flag(&self.spec.paren, node.kind_id()) {
             let mut cursor = node.walk();
-            let inner: Vec<TsNode<'_>> = node.children(&mut cursor).filter(|c| self.kept(*c)).collect();
+            let inner: Vec<TsNode<'_>> = node.named_children(&mut cursor).filter(|c| self.kept(*c, 0)).collect();
             if let [only] = inner.as_slice() {
                 return self.build(*only, field, parent, depth);
             }
@@ -105,6 +114,7 @@ impl<'s> Tree<'s> {
             kind: node.kind_id(),
             field,
             named: node.is_named(),
+            token: node.child_count() == 0,
             start: node.start_byte() as u32,
             end: node.end_byte() as u32,
             parent,
