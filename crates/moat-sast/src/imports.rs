@@ -9,8 +9,28 @@ use tree_sitter::Node;
 use crate::language::Language;
 use crate::tree::string_body;
 
-/// Local name → fully qualified dotted name.
-pub(crate) type Aliases = HashMap<String, String>;
+/// Local name → what it names.
+pub(crate) type Aliases = HashMap<String, Alias>;
+
+/// An imported name: its fully qualified dotted name, and where the imported member's
+/// own name is written (`writeFileSync` in `{ writeFileSync: save }`), for binding
+/// `fs.$METHOD` to the real member name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Alias {
+    pub(crate) full: String,
+    pub(crate) member: Option<(u32, u32)>,
+}
+
+trait Insert {
+    fn add(&mut self, local: &str, full: String, member: Option<Node<'_>>);
+}
+
+impl Insert for Aliases {
+    fn add(&mut self, local: &str, full: String, member: Option<Node<'_>>) {
+        let member = member.map(|m| (m.start_byte() as u32, m.end_byte() as u32));
+        self.insert(local.to_owned(), Alias { full, member });
+    }
+}
 
 pub(crate) fn collect(language: Language, root: Node<'_>, src: &str) -> Aliases {
     let mut aliases = Aliases::new();
@@ -39,7 +59,7 @@ fn python_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     for name in node.children_by_field_name("name", &mut cursor) {
         if name.kind() == "aliased_import" {
             if let (Some(module), Some(alias)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
-                aliases.insert(text(alias, src).to_owned(), text(module, src).to_owned());
+                aliases.add(text(alias, src), text(module, src).to_owned(), None);
             }
         }
     }
@@ -57,13 +77,13 @@ fn python_from_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     for name in node.children_by_field_name("name", &mut cursor) {
         let (imported, local) = if name.kind() == "aliased_import" {
             match (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
-                (Some(n), Some(a)) => (text(n, src), text(a, src)),
+                (Some(n), Some(a)) => (n, text(a, src)),
                 _ => continue,
             }
         } else {
-            (text(name, src), text(name, src))
+            (name, text(name, src))
         };
-        aliases.insert(local.to_owned(), format!("{module}.{imported}"));
+        aliases.add(local, format!("{module}.{}", text(imported, src)), Some(imported));
     }
 }
 
@@ -85,13 +105,11 @@ fn es_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     for part in clause.named_children(&mut cursor) {
         match part.kind() {
             // `import cp from 'x'` and `import * as cp from 'x'` both name the module.
-            "identifier" => {
-                aliases.insert(text(part, src).to_owned(), module.clone());
-            }
+            "identifier" => aliases.add(text(part, src), module.clone(), None),
             "namespace_import" => {
                 let mut c = part.walk();
                 if let Some(id) = part.named_children(&mut c).find(|n| n.kind() == "identifier") {
-                    aliases.insert(text(id, src).to_owned(), module.clone());
+                    aliases.add(text(id, src), module.clone(), None);
                 }
             }
             "named_imports" => {
@@ -100,7 +118,7 @@ fn es_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
                     let Some(name) = spec.child_by_field_name("name") else { continue };
                     let local = spec.child_by_field_name("alias").unwrap_or(name);
                     let imported = string_body(text(name, src));
-                    aliases.insert(text(local, src).to_owned(), format!("{module}.{imported}"));
+                    aliases.add(text(local, src), format!("{module}.{imported}"), Some(name));
                 }
             }
             _ => {}
@@ -143,22 +161,20 @@ fn require(node: Node<'_>, src: &str, aliases: &mut Aliases) {
         return;
     };
     match name.kind() {
-        "identifier" => {
-            aliases.insert(text(name, src).to_owned(), module);
-        }
+        "identifier" => aliases.add(text(name, src), module, None),
         "object_pattern" => {
             let mut cursor = name.walk();
             for prop in name.named_children(&mut cursor) {
                 match prop.kind() {
                     "shorthand_property_identifier_pattern" => {
                         let local = text(prop, src);
-                        aliases.insert(local.to_owned(), format!("{module}.{local}"));
+                        aliases.add(local, format!("{module}.{local}"), Some(prop));
                     }
                     "pair_pattern" => {
                         if let (Some(key), Some(value)) = (prop.child_by_field_name("key"), prop.child_by_field_name("value")) {
                             if value.kind() == "identifier" {
-                                let key = string_body(text(key, src));
-                                aliases.insert(text(value, src).to_owned(), format!("{module}.{key}"));
+                                let name = string_body(text(key, src));
+                                aliases.add(text(value, src), format!("{module}.{name}"), Some(key));
                             }
                         }
                     }

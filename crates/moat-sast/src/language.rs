@@ -149,7 +149,7 @@ impl Spec {
         if language.is_python() {
             Spec {
                 language,
-                skipped: table(g, &["comment", "line_continuation"], PUNCTUATION),
+                skipped: table(g, &["comment", "line_continuation", "string_start", "string_end"], PUNCTUATION),
                 paren: table(g, &["parenthesized_expression"], &[]),
                 block: table(g, &["module", "block"], &[]),
                 keyed: table(g, &["keyword_argument", "pair"], &[]),

@@ -98,7 +98,7 @@ impl Matcher<'_, '_> {
         let kind = t.kind(id);
         if flag(&t.spec.identifier, kind) {
             let text = t.text(id);
-            return Some(self.aliases.get(text).cloned().unwrap_or_else(|| text.to_owned()));
+            return Some(self.aliases.get(text).map_or_else(|| text.to_owned(), |a| a.full.clone()));
         }
         if flag(&t.spec.attribute, kind) {
             let kids = t.kids(id);
@@ -153,6 +153,26 @@ impl Matcher<'_, '_> {
                     self.node(structural, c, env, k)
                 }
             }
+            PNode::DottedMeta { prefix, name, structural } => {
+                if flag(&t.spec.identifier, t.kind(c)) {
+                    let alias = self.aliases.get(t.text(c));
+                    let imported = alias.and_then(|a| a.full.rsplit_once('.'));
+                    if imported.is_some_and(|(module, _)| module == prefix) {
+                        // Bind to the member's own name where the import writes it.
+                        let binding = match alias.and_then(|a| a.member) {
+                            Some((start, end)) => Binding { start, end, node: None },
+                            None => self.single(c),
+                        };
+                        let mark = env.len();
+                        if self.bind(env, name, binding) && k(env) {
+                            return true;
+                        }
+                        env.truncate(mark);
+                        return false;
+                    }
+                }
+                self.node(structural, c, env, k)
+            }
             PNode::Leaf { kind, ident, text } => {
                 let ck = t.kind(c);
                 let kind_ok = if *ident { flag(&t.spec.identifier, ck) } else { ck == *kind };
@@ -160,8 +180,11 @@ impl Matcher<'_, '_> {
                     && t.kids(c).is_empty()
                     && text.as_deref().is_none_or(|text| {
                         let code = t.text(c);
+                        if !t.node(c).token {
+                            return crate::pattern::leaf_text(code, false) == text;
+                        }
                         // `import requests as rq`: the identifier `rq` is the name `requests`.
-                        code == text || (*ident && self.aliases.get(code).is_some_and(|full| full == text))
+                        code == text || (*ident && self.aliases.get(code).is_some_and(|a| a.full == text))
                     });
                 ok && k(env)
             }

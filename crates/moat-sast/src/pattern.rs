@@ -31,6 +31,8 @@ pub(crate) enum PNode {
     Str(StrPat),
     /// A dotted name (`subprocess.call`), matched through import aliases too.
     Dotted(String, Box<PNode>),
+    /// `module.$NAME`: also matches a name imported from `module` (`from m import x`).
+    DottedMeta { prefix: String, name: Arc<str>, structural: Box<PNode> },
     /// A node without children, compared by kind, and by text when it is a token
     /// (`pass` is a `pass_statement` whatever its text; `x` is an identifier named `x`).
     Leaf { kind: u16, ident: bool, text: Option<String> },
@@ -92,15 +94,57 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
             b'"' | b'\'' | b'`' => {
                 let quote = c;
                 let start = i;
+                // Interpolations of f-strings and template literals hold code, which may
+                // hold metavariables: `f"...{$X}..."`, `` `${$X}` ``.
+                let prefix_f = python
+                    && pattern[..start]
+                        .bytes()
+                        .rev()
+                        .take_while(u8::is_ascii_alphabetic)
+                        .any(|b| b == b'f' || b == b'F');
+                let interpolates = quote == b'`' || prefix_f;
                 i += 1;
+                out.push(char::from(quote));
+                let mut chunk = i;
                 while i < bytes.len() && bytes[i] != quote {
                     if bytes[i] == b'\\' {
-                        i += 1;
+                        i += 2;
+                        continue;
+                    }
+                    let opens = if quote == b'`' {
+                        pattern[i..].starts_with("${")
+                    } else {
+                        interpolates && bytes[i] == b'{' && bytes.get(i + 1) != Some(&b'{')
+                    };
+                    if opens {
+                        let open = if quote == b'`' { i + 2 } else { i + 1 };
+                        let mut depth = 1;
+                        let mut j = open;
+                        while j < bytes.len() && depth > 0 {
+                            match bytes[j] {
+                                b'{' => depth += 1,
+                                b'}' => depth -= 1,
+                                _ => {}
+                            }
+                            j += 1;
+                        }
+                        if depth == 0 {
+                            out.push_str(&pattern[chunk..open]);
+                            out.push_str(&preprocess(&pattern[open..j - 1], python));
+                            out.push('}');
+                            i = j;
+                            chunk = i;
+                            continue;
+                        }
+                    }
+                    if interpolates && quote != b'`' && pattern[i..].starts_with("{{") {
+                        i += 2;
+                        continue;
                     }
                     i += 1;
                 }
                 i = (i + 1).min(bytes.len());
-                out.push_str(&pattern[start..i]);
+                out.push_str(&pattern[chunk..i]);
                 continue;
             }
             b'(' | b'[' | b'{' => braces.push(c),
@@ -170,16 +214,27 @@ struct Compiler<'t, 's> {
 impl Compiler<'_, '_> {
     fn compile(&self, id: u32) -> Result<PNode, PatternError> {
         let text = placeholder(self.tree.text(id));
+        // Inside a template, `...` text stands for any text and interpolations.
+        if text == "..." && !flag(&self.spec.string, self.tree.kind(id)) {
+            if let Some(parent) = Some(self.tree.node(id).parent).filter(|p| *p != u32::MAX) {
+                if flag(&self.spec.string, self.tree.kind(parent)) {
+                    return Ok(PNode::Ellipsis);
+                }
+            }
+        }
         // `**...` is how a dict pattern spells `...` (see `preprocess`).
         if text.trim_start_matches('*') == ELLIPSIS {
             return Ok(PNode::Ellipsis);
         }
-        if let Some(name) = text.strip_prefix(MV) {
+        // `x: string` in TypeScript is a parameter around the name: bind `$X` to the name,
+        // so it equals a later `$X` in the body.
+        let only_child = self.tree.kids(id).len() == 1 && !flag(&self.spec.wrapper, self.tree.kind(id));
+        if let Some(name) = text.strip_prefix(MV).filter(|_| !only_child) {
             if is_name(name) {
                 return Ok(PNode::Metavar(Arc::from(format!("${name}"))));
             }
         }
-        if let Some(name) = text.strip_prefix(SEQ_MV) {
+        if let Some(name) = text.strip_prefix(SEQ_MV).filter(|_| !only_child) {
             if is_name(name) {
                 return Ok(PNode::SeqMetavar(Arc::from(format!("$...{name}"))));
             }
@@ -219,6 +274,17 @@ impl Compiler<'_, '_> {
             if let Some(dotted) = self.dotted(id) {
                 return Ok(PNode::Dotted(dotted, Box::new(self.inner(id)?)));
             }
+            let field = |f: u16| kids.iter().copied().find(|k| self.tree.node(*k).field == f);
+            if let (Some(object), Some(property)) = (field(self.spec.object_field), field(self.spec.property_field)) {
+                let var = placeholder(self.tree.text(property)).strip_prefix(MV).filter(|n| is_name(n));
+                if let (Some(prefix), Some(var)) = (self.dotted(object), var) {
+                    return Ok(PNode::DottedMeta {
+                        prefix,
+                        name: Arc::from(format!("${var}")),
+                        structural: Box::new(self.inner(id)?),
+                    });
+                }
+            }
         }
         self.inner(id)
     }
@@ -247,7 +313,7 @@ impl Compiler<'_, '_> {
             return Ok(PNode::Leaf {
                 kind: node.kind,
                 ident: flag(&self.spec.identifier, node.kind),
-                text: node.token.then(|| self.tree.text(id).to_owned()),
+                text: Some(leaf_text(self.tree.text(id), node.token)),
             });
         }
         let mut positional = Vec::new();
@@ -280,6 +346,16 @@ impl Compiler<'_, '_> {
             has_ellipsis,
             kids_fields,
         })))
+    }
+}
+
+/// The text a childless node is compared by: a token as written; a node whose keyword
+/// children were dropped (`break;`, `any`) without spaces and a final `;`.
+pub(crate) fn leaf_text(text: &str, token: bool) -> String {
+    if token {
+        text.to_owned()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).collect::<String>().trim_end_matches(';').to_owned()
     }
 }
 
@@ -351,6 +427,7 @@ impl Pattern {
 fn collect_literals(node: &PNode, out: &mut Vec<String>) {
     match node {
         PNode::Leaf { ident: true, text: Some(text), .. } if text.len() >= 3 => out.push(text.clone()),
+        PNode::DottedMeta { prefix, .. } => out.push(prefix.rsplit('.').next().unwrap_or(prefix).to_owned()),
         PNode::Dotted(name, _) => {
             if let Some(last) = name.rsplit('.').next() {
                 out.push(last.to_owned());
@@ -378,5 +455,8 @@ mod tests {
         assert_eq!(preprocess("{..., k: $V}", false), "{__moat_ell, k: __moat_mv_V}");
         assert_eq!(preprocess("q(<... $X ...>)", false), "q(__moat_deep( __moat_mv_X ))");
         assert_eq!(preprocess("f(...args)", false), "f(...args)");
+        assert_eq!(preprocess("f\"...{$X}...\"", true), "f\"...{__moat_mv_X}...\"");
+        assert_eq!(preprocess("`a ${$X + \"...\"} b`", false), "`a ${__moat_mv_X + \"...\"} b`");
+        assert_eq!(preprocess("\"{$X}\"", true), "\"{$X}\"");
     }
 }

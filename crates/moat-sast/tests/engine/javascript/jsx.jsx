@@ -5,6 +5,11 @@ export function Comment({ html }) {
   return <div dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
+export function Article({ html }) {
+  // ruleid: jsx-dangerous-inner-html
+  return <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
 export function Plain({ text }) {
   // ok: jsx-dangerous-inner-html
   return <div className="comment">{text}</div>;

@@ -1,15 +1,15 @@
-import * as express from "express";
+import express, { type Request, type Response, type NextFunction } from "express";
 import type { Database } from "./types";
 
 const app = express();
 
-app.get("/calc", (req, res) => {
-  const expression = req.query.q;
+app.get("/calc", (req: Request, res: Response) => {
+  const expression = req.query.q as string;
   // ruleid: pattern-inside-handler-eval
   res.send(String(eval(expression)));
 });
 
-app.post("/nested", (req, res) => {
+app.post("/nested", (req: Request, res: Response): void => {
   function evaluate(value: string) {
     // ruleid: pattern-inside-handler-eval
     return eval(value);
@@ -17,7 +17,7 @@ app.post("/nested", (req, res) => {
   res.send(String(evaluate(req.body.v)));
 });
 
-app.use((req, res, next) => {
+app.use((req: Request, res: Response, next: NextFunction) => {
   // ok: pattern-inside-handler-eval
   req.computed = eval(req.headers["x-expr"]);
   next();
