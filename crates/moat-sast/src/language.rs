@@ -117,6 +117,11 @@ pub(crate) struct Spec {
     pub(crate) wrapper: Vec<bool>,
     /// The field of a call's callee.
     pub(crate) function_field: u16,
+    /// Decorators, and the statement that in TypeScript holds a class's decorators when
+    /// `export` follows them (`@C() export class X`), with the field of its declaration.
+    pub(crate) decorator: Vec<bool>,
+    pub(crate) export: Vec<bool>,
+    pub(crate) declaration_field: u16,
 }
 
 fn table(grammar: &Grammar, named: &[&str], anonymous: &[&str]) -> Vec<bool> {
@@ -152,8 +157,8 @@ impl Spec {
                 skipped: table(g, &["comment", "line_continuation", "string_start", "string_end"], PUNCTUATION),
                 paren: table(g, &["parenthesized_expression"], &[]),
                 block: table(g, &["module", "block"], &[]),
-                keyed: table(g, &["keyword_argument", "pair"], &[]),
-                open: table(g, &[], &[]),
+                keyed: table(g, &["keyword_argument", "pair", "decorator"], &[]),
+                open: table(g, &["decorated_definition"], &[]),
                 string: table(g, &["string", "concatenated_string"], &[]),
                 interpolation: table(g, &["interpolation"], &[]),
                 identifier: table(g, &["identifier"], &[]),
@@ -162,6 +167,9 @@ impl Spec {
                 property_field: field(g, "attribute"),
                 wrapper: table(g, &["module", "expression_statement"], &[]),
                 function_field: field(g, "function"),
+                decorator: table(g, &["decorator"], &[]),
+                export: table(g, &[], &[]),
+                declaration_field: 0,
                 grammar,
             }
         } else {
@@ -174,8 +182,12 @@ impl Spec {
                     &["program", "statement_block", "class_body", "switch_case", "switch_default"],
                     &[],
                 ),
-                keyed: table(g, &["pair", "jsx_attribute"], &[]),
-                open: table(g, &["jsx_opening_element", "jsx_self_closing_element"], &[]),
+                keyed: table(g, &["pair", "jsx_attribute", "decorator"], &[]),
+                open: table(
+                    g,
+                    &["jsx_opening_element", "jsx_self_closing_element", "class_declaration", "class"],
+                    &[],
+                ),
                 string: table(g, &["string", "template_string"], &[]),
                 interpolation: table(g, &["template_substitution"], &[]),
                 identifier: table(
@@ -195,6 +207,9 @@ impl Spec {
                 property_field: field(g, "property"),
                 wrapper: table(g, &["program", "expression_statement"], &[]),
                 function_field: field(g, "function"),
+                decorator: table(g, &["decorator"], &[]),
+                export: table(g, &["export_statement"], &[]),
+                declaration_field: field(g, "declaration"),
                 grammar,
             }
         }

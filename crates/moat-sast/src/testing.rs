@@ -26,6 +26,8 @@ pub enum FailureKind {
     NoTestFile,
     /// The rule file or test file could not be loaded.
     Error(String),
+    /// A rule has no `ruleid` case or no `ok` case: every rule needs both.
+    MissingCases,
 }
 
 /// One failed expectation.
@@ -54,6 +56,11 @@ impl fmt::Display for Failure {
                 "{path}: no test file; add one with the same name and the language's extension (`.py`, `.js`, `.ts`...)"
             ),
             FailureKind::Error(e) => write!(f, "{path}: {e}"),
+            FailureKind::MissingCases => write!(
+                f,
+                "{path}: rule `{}` needs at least one `ruleid:` case and one `ok:` case",
+                self.rule_id
+            ),
         }
     }
 }
@@ -152,18 +159,23 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
         });
         return;
     }
+    let ids: Vec<String> = rules.iter().map(|r| r.id().to_owned()).collect();
+    let mut seen_expected = BTreeSet::new();
+    let mut seen_ok = BTreeSet::new();
     let set = RuleSet::new(rules);
-    for test in tests {
-        let Some(language) = Language::of_path(&test) else { continue };
-        let text = match std::fs::read_to_string(&test) {
+    for test in &tests {
+        let Some(language) = Language::of_path(test) else { continue };
+        let text = match std::fs::read_to_string(test) {
             Ok(t) => t,
             Err(e) => {
-                error(report, &test, format!("cannot read: {e}"));
+                error(report, test, format!("cannot read: {e}"));
                 continue;
             }
         };
         let annotations = annotations(&text, language);
         report.cases += annotations.expected.len() + annotations.ok.len();
+        seen_expected.extend(annotations.expected.iter().map(|(_, id)| id.clone()));
+        seen_ok.extend(annotations.ok.iter().map(|(_, id)| id.clone()));
         let scan = set.scan_text(language, &test.to_string_lossy(), &text);
         let found: BTreeSet<(usize, String)> = scan
             .findings
@@ -173,7 +185,7 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
             .collect();
         for (line, id) in annotations.expected.difference(&found) {
             report.failures.push(Failure {
-                path: test.clone(),
+                path: test.to_path_buf(),
                 line: *line,
                 rule_id: id.clone(),
                 kind: FailureKind::Missed,
@@ -181,10 +193,20 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
         }
         for (line, id) in found.difference(&annotations.expected) {
             report.failures.push(Failure {
-                path: test.clone(),
+                path: test.to_path_buf(),
                 line: *line,
                 rule_id: id.clone(),
                 kind: FailureKind::Unexpected,
+            });
+        }
+    }
+    for id in ids {
+        if !seen_expected.contains(&id) || !seen_ok.contains(&id) {
+            report.failures.push(Failure {
+                path: file.to_owned(),
+                line: 0,
+                rule_id: id,
+                kind: FailureKind::MissingCases,
             });
         }
     }

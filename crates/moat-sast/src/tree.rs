@@ -7,8 +7,8 @@ use tree_sitter::{Node as TsNode, Parser};
 use crate::language::{Spec, flag};
 
 /// Deeper than this the tree is cut: such code is machine-made, and a bound keeps
-/// recursion (here and in the matcher) far from the stack limit.
-const MAX_DEPTH: usize = 1500;
+/// recursion in the matcher far from the stack limit.
+const MAX_DEPTH: usize = 2000;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Node {
@@ -66,7 +66,7 @@ impl<'s> Tree<'s> {
                 (p.row + 1, p.column + 1)
             });
         }
-        tree.build(root, 0, u32::MAX, 0);
+        tree.build(root);
         if tree.nodes.is_empty() {
             // Only comments: keep an empty root so every tree has one.
             tree.nodes.push(Node {
@@ -98,53 +98,120 @@ impl<'s> Tree<'s> {
         !flag(&self.spec.skipped, node.kind_id()) && !node.is_missing() && (node.is_named() || field != 0)
     }
 
-    fn build(&mut self, node: TsNode<'_>, field: u16, parent: u32, depth: usize) -> Option<u32> {
-        if !self.kept(node, field) && parent != u32::MAX {
-            return None;
-        }
-        if flag(&self.spec.paren, node.kind_id()) {
-            let mut cursor = node.walk();
-            let inner: Vec<TsNode<'_>> = node.named_children(&mut cursor).filter(|c| self.kept(*c, 0)).collect();
-            if let [only] = inner.as_slice() {
-                return self.build(*only, field, parent, depth);
+    /// Copies the tree in pre-order without recursion, so no input can exhaust the stack.
+    fn build(&mut self, root: TsNode<'_>) {
+        // Per open level: the id children attach to, and a field a transparent
+        // parenthesis hands down to its one child.
+        let mut levels: Vec<(u32, Option<u16>)> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            let (parent, inherited) = levels.last().copied().unwrap_or((u32::MAX, None));
+            let field = inherited.unwrap_or_else(|| cursor.field_id().map_or(0, std::num::NonZero::get));
+            let mut descend_as = None;
+            if parent == u32::MAX || self.kept(node, field) {
+                let transparent = flag(&self.spec.paren, node.kind_id()) && {
+                    let mut c = node.walk();
+                    node.named_children(&mut c).filter(|k| self.kept(*k, 0)).count() == 1
+                };
+                if transparent {
+                    descend_as = Some((parent, Some(field)));
+                } else {
+                    let id = self.nodes.len() as u32;
+                    self.nodes.push(Node {
+                        kind: node.kind_id(),
+                        field,
+                        named: node.is_named(),
+                        token: node.child_count() == 0,
+                        start: node.start_byte() as u32,
+                        end: node.end_byte() as u32,
+                        parent,
+                        kids_start: 0,
+                        kids_len: 0,
+                        subtree_end: 0,
+                    });
+                    descend_as = Some((id, None));
+                }
             }
-        }
-        let id = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            kind: node.kind_id(),
-            field,
-            named: node.is_named(),
-            token: node.child_count() == 0,
-            start: node.start_byte() as u32,
-            end: node.end_byte() as u32,
-            parent,
-            kids_start: 0,
-            kids_len: 0,
-            subtree_end: 0,
-        });
-        let mut kids = Vec::new();
-        if depth < MAX_DEPTH {
-            let mut cursor = node.walk();
-            if cursor.goto_first_child() {
-                loop {
-                    let child_field = cursor.field_id().map_or(0, std::num::NonZero::get);
-                    if let Some(kid) = self.build(cursor.node(), child_field, id, depth + 1) {
-                        kids.push(kid);
-                    }
-                    if !cursor.goto_next_sibling() {
-                        break;
-                    }
+            if let Some(level) = descend_as {
+                if levels.len() < MAX_DEPTH && cursor.goto_first_child() {
+                    levels.push(level);
+                    continue;
+                }
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if levels.pop().is_none() || !cursor.goto_parent() {
+                    self.link();
+                    return;
                 }
             }
         }
-        let kids_start = self.kids.len() as u32;
-        self.kids.extend_from_slice(&kids);
-        let subtree_end = self.nodes.len() as u32;
-        let n = &mut self.nodes[id as usize];
-        n.kids_start = kids_start;
-        n.kids_len = kids.len() as u32;
-        n.subtree_end = subtree_end;
-        Some(id)
+    }
+
+    /// `@Controller() export class X {}`: tree-sitter hangs the decorator on the export
+    /// statement; a class pattern expects it on the class.
+    fn hand_decorators_to_declarations(&mut self) {
+        let spec = self.spec;
+        if spec.declaration_field == 0 {
+            return;
+        }
+        let mut declaration_of = std::collections::HashMap::new();
+        for (id, node) in self.nodes.iter().enumerate() {
+            let p = node.parent;
+            if p != u32::MAX && flag(&spec.export, self.nodes[p as usize].kind) && node.field == spec.declaration_field {
+                declaration_of.insert(p, id as u32);
+            }
+        }
+        for id in 0..self.nodes.len() {
+            let p = self.nodes[id].parent;
+            if p != u32::MAX && flag(&spec.decorator, self.nodes[id].kind) {
+                if let Some(decl) = declaration_of.get(&p) {
+                    self.nodes[id].parent = *decl;
+                    self.nodes[id].field = 0;
+                }
+            }
+        }
+    }
+
+    /// Fills in children lists and subtree ends from the parent links.
+    fn link(&mut self) {
+        let n = self.nodes.len();
+        self.hand_decorators_to_declarations();
+        let mut counts = vec![0u32; n + 1];
+        for node in &self.nodes {
+            if node.parent != u32::MAX {
+                counts[node.parent as usize] += 1;
+            }
+        }
+        let mut start = 0u32;
+        for (id, node) in self.nodes.iter_mut().enumerate() {
+            node.kids_start = start;
+            node.kids_len = counts[id];
+            start += counts[id];
+        }
+        self.kids = vec![0; start as usize];
+        let mut fill = vec![0u32; n];
+        for id in 0..n {
+            let parent = self.nodes[id].parent;
+            if parent != u32::MAX {
+                let p = parent as usize;
+                self.kids[(self.nodes[p].kids_start + fill[p]) as usize] = id as u32;
+                fill[p] += 1;
+            }
+        }
+        // In pre-order a subtree ends where its last child's subtree ends.
+        for id in (0..n).rev() {
+            let node = self.nodes[id];
+            let end = if node.kids_len == 0 {
+                id as u32 + 1
+            } else {
+                self.nodes[self.kids[(node.kids_start + node.kids_len - 1) as usize] as usize].subtree_end
+            };
+            self.nodes[id].subtree_end = end;
+        }
     }
 
     pub(crate) fn node(&self, id: u32) -> &Node {
@@ -207,15 +274,19 @@ pub(crate) fn string_body(text: &str) -> &str {
     t
 }
 
-fn first_error(node: TsNode<'_>) -> Option<TsNode<'_>> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.has_error() {
-            return first_error(child);
+fn first_error(root: TsNode<'_>) -> Option<TsNode<'_>> {
+    let mut node = root;
+    'down: loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
         }
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            if child.has_error() {
+                node = child;
+                continue 'down;
+            }
+        }
+        return None;
     }
-    None
 }

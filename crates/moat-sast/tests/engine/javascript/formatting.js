@@ -35,9 +35,13 @@ function digest() {
   const first = crypto.createHash('md5')
   // ruleid: formatting-quote-style
   const second = crypto.createHash("md5");
+  // ruleid: formatting-quote-style
+  const commented = crypto /* node:crypto */ .createHash(
+    "md5", // legacy checksum
+  );
   // ok: formatting-quote-style
   const third = crypto.createHash('sha256');
-  return [first, second, third];
+  return [first, second, commented, third];
 }
 
 module.exports = { load, purge, digest };

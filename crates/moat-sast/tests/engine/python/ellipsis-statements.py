@@ -26,6 +26,15 @@ def read_in_loop(paths):
         handle.close()
 
 
+def read_guarded(path):
+    # ruleid: ellipsis-statements-manual-close
+    fh = open(path)
+    try:
+        return fh.read()
+    finally:
+        fh.close()
+
+
 def close_other(path, other):
     # ok: ellipsis-statements-manual-close
     fh = open(path)

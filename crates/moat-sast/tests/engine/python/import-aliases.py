@@ -1,4 +1,5 @@
 import os
+import os as operating_system
 import subprocess as sp
 from os import system
 from os import system as run_shell
@@ -20,6 +21,8 @@ def run_all(command, args, shell_runner):
     run_shell("ls -la " + command)
     # ruleid: import-aliases-os-system
     os.system(command)
+    # ruleid: import-aliases-os-system
+    operating_system.system(command)
     # ok: import-aliases-os-system
     os.popen(command)
     # ok: import-aliases-os-system

@@ -7,6 +7,8 @@ def check(user, other, a, b):
         return True
     # ruleid: metavariables-self-comparison
     same = a == a
+    # ruleid: metavariables-self-comparison
+    spaced = (user . id) == user.id
     # ok: metavariables-self-comparison
     equal = a == b
     # ok: metavariables-self-comparison
@@ -14,7 +16,7 @@ def check(user, other, a, b):
         return False
     # ok: metavariables-self-comparison
     assigned = a != a
-    return same, equal, assigned
+    return same, spaced, equal, assigned
 
 
 def collect(items, item):

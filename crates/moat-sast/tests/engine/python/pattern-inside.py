@@ -1,4 +1,5 @@
 from flask import Flask, request
+from flask_login import login_required
 
 app = Flask(__name__)
 
@@ -17,6 +18,13 @@ def nested():
         return eval(value)
 
     return str(evaluate(request.form["v"]))
+
+
+@app.route("/admin/calc")
+@login_required
+def admin_calc():
+    # ruleid: pattern-inside-route-eval
+    return str(eval(request.args["q"]))
 
 
 def offline_calc(expression):

@@ -7,3 +7,6 @@ def broken(:
 
 # ruleid: syntax-error-os-system
 os.system("echo still scanned")
+
+# ok: syntax-error-os-system
+os.getcwd()

@@ -1,8 +1,7 @@
 import * as path from "path";
 import * as logger from "./logger";
-import type { User } from "./types";
 
-function parents(base: string, user: User) {
+function parents(base: string, user: string) {
   // ruleid: ellipsis-metavariable-parent-segment
   const up = path.join(base, user, "..");
   // ruleid: ellipsis-metavariable-parent-segment

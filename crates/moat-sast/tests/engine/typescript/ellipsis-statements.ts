@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import type { User } from "./types";
 
 function writeReport(file: string, text: string) {
   // ruleid: ellipsis-statements-manual-close
@@ -30,7 +29,17 @@ function readAll(files: string[]) {
   }
 }
 
-function closeOther(file: string, other: User) {
+function readGuarded(file: string): string {
+  // ruleid: ellipsis-statements-manual-close
+  const fd: number = fs.openSync(file, "r");
+  try {
+    return fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function closeOther(file: string, other: number) {
   // ok: ellipsis-statements-manual-close
   const fd = fs.openSync(file, "r");
   fs.closeSync(other);
@@ -66,4 +75,4 @@ function bannerText(message: string) {
   document.body.appendChild(el);
 }
 
-export { writeReport, readMaybe, readAll, closeOther, closeBeforeOpen, banner, bannerElsewhere, bannerText };
+export { readGuarded, writeReport, readMaybe, readAll, closeOther, closeBeforeOpen, banner, bannerElsewhere, bannerText };

@@ -48,7 +48,7 @@ function constant(value: string) {
 }
 
 // ok: metavariables-identity-function
-function double(value: string) {
+function double(value: number) {
   return value * 2;
 }
 

@@ -62,9 +62,7 @@ function legacyBridge(payload: unknown, hooks: Map<string, unknown>): void {
 export class AdminController {
   @Post("run")
   run(@Body() body: { command: string }): string {
-    // Known gap: decorators written before `export` sit on the export statement in
-    // tree-sitter's tree, so a class pattern with a decorator does not see them yet.
-    // todoruleid: typescript-syntax-controller-exec
+    // ruleid: typescript-syntax-controller-exec
     return execSync(body.command).toString();
   }
 }
