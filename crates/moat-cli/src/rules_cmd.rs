@@ -28,7 +28,11 @@ pub(crate) fn test(args: &RulesPathArgs) -> Result<ExitStatus> {
             .count(),
     );
     writeln!(out, "{passed} passed, {failed} failed")?;
-    Ok(if report.passed() { ExitStatus::Clean } else { ExitStatus::Findings })
+    Ok(if report.passed() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 pub(crate) fn list(args: &RulesListArgs) -> Result<ExitStatus> {
@@ -61,7 +65,10 @@ pub(crate) fn validate(args: &RulesPathArgs) -> Result<ExitStatus> {
     let mut files = Vec::new();
     collect(&args.path, &mut files);
     if files.is_empty() {
-        anyhow::bail!("{}: no rule files (.yaml or .yml) found", args.path.display());
+        anyhow::bail!(
+            "{}: no rule files (.yaml or .yml) found",
+            args.path.display()
+        );
     }
     let mut errors = 0;
     let mut rules = 0;
@@ -75,8 +82,16 @@ pub(crate) fn validate(args: &RulesPathArgs) -> Result<ExitStatus> {
             }
         }
     }
-    writeln!(io::stdout().lock(), "{rules} rules in {} files valid, {errors} files with errors", files.len())?;
-    Ok(if errors == 0 { ExitStatus::Clean } else { ExitStatus::Findings })
+    writeln!(
+        io::stdout().lock(),
+        "{rules} rules in {} files valid, {errors} files with errors",
+        files.len()
+    )?;
+    Ok(if errors == 0 {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
@@ -84,7 +99,9 @@ fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         out.push(path.to_owned());
         return;
     }
-    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
     let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {

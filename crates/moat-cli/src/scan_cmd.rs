@@ -35,7 +35,8 @@ fn config_dir(path: &Path) -> PathBuf {
     if path.is_dir() {
         path.to_owned()
     } else {
-        path.parent().map_or_else(|| PathBuf::from("."), Path::to_owned)
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_owned)
     }
 }
 
@@ -89,8 +90,13 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
         .map(Severity::from)
         .or(config.scan.severity)
         .unwrap_or(Severity::Info);
-    settings.respect_gitignore = !args.no_gitignore && config.scan.respect_gitignore.unwrap_or(true);
-    let fail_on = args.fail_on.map(Severity::from).or(config.scan.fail_on).unwrap_or(Severity::Info);
+    settings.respect_gitignore =
+        !args.no_gitignore && config.scan.respect_gitignore.unwrap_or(true);
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.scan.fail_on)
+        .unwrap_or(Severity::Info);
 
     if config.sast.enabled {
         // Deep trees recurse in the matcher; give workers room.
@@ -104,7 +110,10 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
     } else {
         None
     };
-    let baseline_path = args.baseline.clone().or_else(|| config.scan.baseline.as_ref().map(|p| base.join(p)));
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| config.scan.baseline.as_ref().map(|p| base.join(p)));
     let baseline = match (&baseline_path, &args.write_baseline) {
         (Some(path), None) => Some(Baseline::load(path)?),
         _ => None,
@@ -140,14 +149,16 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
     };
     match &args.output {
         Some(path) => {
-            let file = File::create(path).with_context(|| format!("{}: cannot create the output file", path.display()))?;
+            let file = File::create(path)
+                .with_context(|| format!("{}: cannot create the output file", path.display()))?;
             let mut out = BufWriter::new(file);
             output::write(format, &report, false, &mut out)?;
             out.flush()?;
         }
         None => {
             let stdout = io::stdout();
-            let color = format == Format::Text && use_color(args.output_args.color, stdout.is_terminal());
+            let color =
+                format == Format::Text && use_color(args.output_args.color, stdout.is_terminal());
             let mut out = BufWriter::new(stdout.lock());
             output::write(format, &report, color, &mut out)?;
             out.flush()?;
@@ -164,7 +175,11 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
                 moat_core::SkipReason::PartiallyParsed(_) | moat_core::SkipReason::Unreadable(_)
             );
             if noisy || args.output_args.verbose > 0 {
-                let label = if color { "\x1b[1;33mwarning\x1b[0m" } else { "warning" };
+                let label = if color {
+                    "\x1b[1;33mwarning\x1b[0m"
+                } else {
+                    "warning"
+                };
                 writeln!(err, "{label}: {}: {}", skipped.path, skipped.reason)?;
             }
         }
@@ -172,5 +187,9 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
     }
 
     let failing = outcome.findings.iter().any(|f| f.severity >= fail_on);
-    Ok(if failing { ExitStatus::Findings } else { ExitStatus::Clean })
+    Ok(if failing {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
 }

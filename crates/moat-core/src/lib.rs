@@ -14,15 +14,17 @@
 mod config;
 mod finding;
 mod fingerprint;
-pub mod output;
 mod outcome;
+pub mod output;
 pub mod scan;
 mod settings;
 pub mod suppress;
 pub mod walk;
 
 pub use config::{Config, ConfigError, SastConfig, ScanConfig};
-pub use finding::{CodeFlow, Edit, Finding, Fix, Kind, Location, Position, Severity, SeverityParseError};
+pub use finding::{
+    CodeFlow, Edit, Finding, Fix, Kind, Location, Position, Severity, SeverityParseError,
+};
 pub use fingerprint::assign_fingerprints;
-pub use outcome::{ScanOutcome, ScanStats, Skipped, SkipReason};
+pub use outcome::{ScanOutcome, ScanStats, SkipReason, Skipped};
 pub use settings::ScanSettings;

@@ -108,7 +108,8 @@ impl ScanOutcome {
 
     /// Sorts findings and skipped files into the stable order every output uses.
     pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.skipped.sort();
     }
 }

@@ -66,13 +66,19 @@ pub fn run(
                         findings.extend(report.findings);
                     }
                     let before = findings.len();
-                    findings.retain(|f| !inline_suppressed(&file.text, f.location.start.line, &f.rule_id));
+                    findings.retain(|f| {
+                        !inline_suppressed(&file.text, f.location.start.line, &f.rule_id)
+                    });
                     let suppressed = before - findings.len();
                     let skipped = partial.map(|p| Skipped {
                         path: file.rel_path.clone(),
                         reason: SkipReason::PartiallyParsed(p),
                     });
-                    let lines = if scanned { file.text.lines().count() } else { 0 };
+                    let lines = if scanned {
+                        file.text.lines().count()
+                    } else {
+                        0
+                    };
                     (skipped, findings, suppressed, lines, scanned)
                 }
             };
@@ -101,7 +107,9 @@ pub fn run(
         outcome.stats.suppressed_baseline = before - outcome.findings.len();
     }
     let before = outcome.findings.len();
-    outcome.findings.retain(|f| f.severity >= settings.min_severity);
+    outcome
+        .findings
+        .retain(|f| f.severity >= settings.min_severity);
     outcome.stats.below_threshold = before - outcome.findings.len();
     outcome.stats.duration = started.elapsed();
     progress(Progress::Finish);

@@ -28,7 +28,9 @@ pub fn inline_suppressed(text: &str, line: usize, rule_id: &str) -> bool {
 
 fn line_suppresses(line: &str, rule_id: &str, whole_line: bool) -> bool {
     for marker in MARKERS {
-        let Some(at) = line.find(marker) else { continue };
+        let Some(at) = line.find(marker) else {
+            continue;
+        };
         let before = &line[..at];
         let Some(opener) = COMMENT_OPENERS.iter().filter_map(|o| before.find(o)).min() else {
             continue;
@@ -90,7 +92,9 @@ pub enum BaselineError {
         source: std::io::Error,
     },
     /// The file is not a Moat baseline.
-    #[error("{path}: not a moat baseline ({message}); write one with `moat scan --write-baseline {path}`")]
+    #[error(
+        "{path}: not a moat baseline ({message}); write one with `moat scan --write-baseline {path}`"
+    )]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -200,7 +204,10 @@ mod tests {
         let path = dir.path().join("b.json");
         std::fs::write(&path, "{not json").unwrap();
         let err = Baseline::load(&path).unwrap_err().to_string();
-        assert!(err.contains("b.json") && err.contains("--write-baseline"), "{err}");
+        assert!(
+            err.contains("b.json") && err.contains("--write-baseline"),
+            "{err}"
+        );
         assert!(Baseline::load(&dir.path().join("missing.json")).is_err());
     }
 }

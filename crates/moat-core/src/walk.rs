@@ -62,14 +62,14 @@ pub enum WalkError {
 /// Lists the files under `settings.root` that a scan should read.
 pub fn files(settings: &ScanSettings) -> Result<Walk, WalkError> {
     let root = &settings.root;
-    let meta = std::fs::symlink_metadata(root).map_err(|_| WalkError::MissingRoot {
-        path: root.clone(),
-    })?;
+    let meta = std::fs::symlink_metadata(root)
+        .map_err(|_| WalkError::MissingRoot { path: root.clone() })?;
     let mut walk = Walk::default();
     if meta.is_file() {
-        let rel_path = root
-            .file_name()
-            .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let rel_path = root.file_name().map_or_else(
+            || root.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         walk.files.push(Candidate {
             path: root.clone(),
             rel_path,
@@ -137,7 +137,8 @@ fn relative(root: &Path, path: &Path) -> String {
 
 /// Reads a candidate, or says why it is skipped: too large, binary, not UTF-8, unreadable.
 pub fn read(candidate: &Candidate, max_size: u64) -> Result<SourceFile, SkipReason> {
-    let file = std::fs::File::open(&candidate.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let file =
+        std::fs::File::open(&candidate.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     let len = file
         .metadata()
         .map_err(|e| SkipReason::Unreadable(e.to_string()))?
@@ -193,7 +194,10 @@ mod tests {
 
         settings.respect_gitignore = false;
         let walk = files(&settings).unwrap();
-        assert_eq!(rels(&walk), [".gitignore", "build/out.py", "debug.log", "src/app.py"]);
+        assert_eq!(
+            rels(&walk),
+            [".gitignore", "build/out.py", "debug.log", "src/app.py"]
+        );
     }
 
     #[cfg(unix)]
@@ -203,11 +207,16 @@ mod tests {
         fs::write(outside.path().join("secret.py"), "x").unwrap();
         let dir = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("escape")).unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.py"), dir.path().join("link.py")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.py"), dir.path().join("link.py"))
+            .unwrap();
         fs::write(dir.path().join("a.py"), "x").unwrap();
         let walk = files(&ScanSettings::new(dir.path())).unwrap();
         assert_eq!(rels(&walk), ["a.py"]);
-        let skipped: Vec<_> = walk.skipped.iter().map(|s| (s.path.as_str(), &s.reason)).collect();
+        let skipped: Vec<_> = walk
+            .skipped
+            .iter()
+            .map(|s| (s.path.as_str(), &s.reason))
+            .collect();
         assert!(skipped.contains(&("escape", &SkipReason::Symlink)));
         assert!(skipped.contains(&("link.py", &SkipReason::Symlink)));
     }
@@ -223,10 +232,22 @@ mod tests {
                 rel_path: name.into(),
             }
         };
-        assert_eq!(read(&cand("b.py", b"a\0b"), 100).unwrap_err(), SkipReason::Binary);
-        assert_eq!(read(&cand("l.py", &[b'a'; 101]), 100).unwrap_err(), SkipReason::TooLarge(100));
-        assert_eq!(read(&cand("u.py", b"\xff\xfe x"), 100).unwrap_err(), SkipReason::NotUtf8);
-        assert_eq!(read(&cand("ok.py", b"print(1)\n"), 100).unwrap().text, "print(1)\n");
+        assert_eq!(
+            read(&cand("b.py", b"a\0b"), 100).unwrap_err(),
+            SkipReason::Binary
+        );
+        assert_eq!(
+            read(&cand("l.py", &[b'a'; 101]), 100).unwrap_err(),
+            SkipReason::TooLarge(100)
+        );
+        assert_eq!(
+            read(&cand("u.py", b"\xff\xfe x"), 100).unwrap_err(),
+            SkipReason::NotUtf8
+        );
+        assert_eq!(
+            read(&cand("ok.py", b"print(1)\n"), 100).unwrap().text,
+            "print(1)\n"
+        );
         assert_eq!(read(&cand("e.py", b""), 100).unwrap().text, "");
     }
 

@@ -57,7 +57,9 @@ impl Value {
 
 fn parse_int(t: &str) -> Option<i64> {
     let t = t.replace('_', "");
-    let (neg, t) = t.strip_prefix('-').map_or((false, t.as_str()), |r| (true, r));
+    let (neg, t) = t
+        .strip_prefix('-')
+        .map_or((false, t.as_str()), |r| (true, r));
     let lower = t.to_ascii_lowercase();
     let v = if let Some(h) = lower.strip_prefix("0x") {
         i64::from_str_radix(h, 16).ok()?
@@ -65,7 +67,8 @@ fn parse_int(t: &str) -> Option<i64> {
         i64::from_str_radix(o, 8).ok()?
     } else if let Some(b) = lower.strip_prefix("0b") {
         i64::from_str_radix(b, 2).ok()?
-    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit()) {
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit())
+    {
         // A JavaScript-style octal literal such as 0777.
         i64::from_str_radix(&lower[1..], 8).ok()?
     } else {
@@ -85,7 +88,8 @@ enum Tok {
 
 fn lex(src: &str) -> Result<Vec<Tok>, String> {
     const OPS: [&str; 19] = [
-        "==", "!=", "<=", ">=", "//", "**", "<", ">", "+", "-", "*", "/", "%", "(", ")", "[", "]", ",", "!",
+        "==", "!=", "<=", ">=", "//", "**", "<", ">", "+", "-", "*", "/", "%", "(", ")", "[", "]",
+        ",", "!",
     ];
     let b = src.as_bytes();
     let mut out = Vec::new();
@@ -124,7 +128,11 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
             }
             let word = &src[start..i];
-            out.push(if c == b'$' { Tok::Var(word.to_owned()) } else { Tok::Ident(word.to_owned()) });
+            out.push(if c == b'$' {
+                Tok::Var(word.to_owned())
+            } else {
+                Tok::Ident(word.to_owned())
+            });
             continue;
         }
         for op in OPS {
@@ -215,7 +223,9 @@ impl<F: Fn(&str) -> Option<Value>> Parser<'_, F> {
         };
         let right = self.add()?;
         let found = match &right {
-            Value::List(items) => items.iter().any(|i| compare(&left, i) == Some(Ordering::Equal)),
+            Value::List(items) => items
+                .iter()
+                .any(|i| compare(&left, i) == Some(Ordering::Equal)),
             Value::Str(s) => match &left {
                 Value::Str(l) => s.contains(l.as_str()),
                 _ => false,
@@ -241,7 +251,9 @@ impl<F: Fn(&str) -> Option<Value>> Parser<'_, F> {
     fn mul(&mut self) -> Result<Value, String> {
         let mut v = self.unary()?;
         loop {
-            let op = ["**", "*", "//", "/", "%"].into_iter().find(|op| self.eat_op(op));
+            let op = ["**", "*", "//", "/", "%"]
+                .into_iter()
+                .find(|op| self.eat_op(op));
             let Some(op) = op else { return Ok(v) };
             let r = self.unary()?;
             v = arith(&v, &r, op)?;
@@ -260,7 +272,9 @@ impl<F: Fn(&str) -> Option<Value>> Parser<'_, F> {
         match tok {
             Tok::Num(v) => Ok(v),
             Tok::Str(s) => Ok(Value::Str(s)),
-            Tok::Var(name) => (self.lookup)(&name).ok_or_else(|| format!("`{name}` is not bound by the pattern")),
+            Tok::Var(name) => {
+                (self.lookup)(&name).ok_or_else(|| format!("`{name}` is not bound by the pattern"))
+            }
             Tok::Op("(") => {
                 let v = self.or()?;
                 self.expect(")")?;
@@ -283,7 +297,11 @@ impl<F: Fn(&str) -> Option<Value>> Parser<'_, F> {
                 "int" | "str" | "float" | "len" | "re.match" => {
                     self.expect("(")?;
                     let arg = self.or()?;
-                    let second = if self.eat_op(",") { Some(self.or()?) } else { None };
+                    let second = if self.eat_op(",") {
+                        Some(self.or()?)
+                    } else {
+                        None
+                    };
                     self.expect(")")?;
                     call(&word, arg, second)
                 }
@@ -293,14 +311,21 @@ impl<F: Fn(&str) -> Option<Value>> Parser<'_, F> {
         }
     }
     fn expect(&mut self, op: &str) -> Result<(), String> {
-        if self.eat_op(op) { Ok(()) } else { Err(format!("expected `{op}`")) }
+        if self.eat_op(op) {
+            Ok(())
+        } else {
+            Err(format!("expected `{op}`"))
+        }
     }
 }
 
 fn call(name: &str, arg: Value, second: Option<Value>) -> Result<Value, String> {
     Ok(match (name, arg) {
-        ("int", Value::Str(s)) => Value::Int(parse_int(&s).ok_or_else(|| format!("int(): `{s}` is not a number"))?),
-        ("int", Value::Float(f)) => {
+        ("int", Value::Str(s)) => {
+            Value::Int(parse_int(&s).ok_or_else(|| format!("int(): `{s}` is not a number"))?)
+        }
+        ("int", Value::Float(f)) =>
+        {
             #[expect(clippy::cast_possible_truncation, reason = "Python's int() truncates")]
             Value::Int(f as i64)
         }
@@ -347,13 +372,20 @@ fn arith(a: &Value, b: &Value, op: &str) -> Result<Value, String> {
     if let (Value::Str(x), Value::Str(y), "+") = (a, b, op) {
         return Ok(Value::Str(format!("{x}{y}")));
     }
-    let (x, y) = (a.num().ok_or("arithmetic on a non-number")?, b.num().ok_or("arithmetic on a non-number")?);
+    let (x, y) = (
+        a.num().ok_or("arithmetic on a non-number")?,
+        b.num().ok_or("arithmetic on a non-number")?,
+    );
     Ok(Value::Float(match op {
         "+" => x + y,
         "-" => x - y,
         "*" => x * y,
         "/" | "//" if y != 0.0 => {
-            if op == "//" { (x / y).floor() } else { x / y }
+            if op == "//" {
+                (x / y).floor()
+            } else {
+                x / y
+            }
         }
         "%" if y != 0.0 => x.rem_euclid(y),
         "**" => x.powf(y),
@@ -364,8 +396,21 @@ fn arith(a: &Value, b: &Value, op: &str) -> Result<Value, String> {
 /// Checks that `expr` parses and names only known functions, with every metavariable bound to 1.
 pub(crate) fn check(expr: &str) -> Result<(), String> {
     let toks = lex(expr)?;
-    let mut parser = Parser { toks, at: 0, lookup: &|_: &str| Some(Value::Int(1)) };
-    parser.or().map_err(|e| if e.contains("zero") { String::new() } else { e }).or_else(|e| if e.is_empty() { Ok(Value::Int(0)) } else { Err(e) })?;
+    let mut parser = Parser {
+        toks,
+        at: 0,
+        lookup: &|_: &str| Some(Value::Int(1)),
+    };
+    parser
+        .or()
+        .map_err(|e| if e.contains("zero") { String::new() } else { e })
+        .or_else(|e| {
+            if e.is_empty() {
+                Ok(Value::Int(0))
+            } else {
+                Err(e)
+            }
+        })?;
     if parser.at != parser.toks.len() {
         return Err("unexpected text after the expression".into());
     }
@@ -375,7 +420,11 @@ pub(crate) fn check(expr: &str) -> Result<(), String> {
 /// Evaluates `expr`; an error (an unbound metavariable, `int("abc")`) counts as false.
 pub(crate) fn eval(expr: &str, lookup: &impl Fn(&str) -> Option<Value>) -> bool {
     let Ok(toks) = lex(expr) else { return false };
-    let mut parser = Parser { toks, at: 0, lookup };
+    let mut parser = Parser {
+        toks,
+        at: 0,
+        lookup,
+    };
     parser.or().is_ok_and(|v| v.truthy())
 }
 
@@ -384,7 +433,9 @@ mod tests {
     use super::*;
 
     fn run(expr: &str, x: &str) -> bool {
-        eval(expr, &|name: &str| (name == "$X").then(|| Value::of_code(x)))
+        eval(expr, &|name: &str| {
+            (name == "$X").then(|| Value::of_code(x))
+        })
     }
 
     #[test]

@@ -107,26 +107,30 @@ impl Matcher<'_, '_> {
             match clause {
                 Clause::Positive(f) => {
                     let others = self.eval(f, scope);
-                    results = self.intersect(results, &others, |r, o| r.start >= o.start && r.end <= o.end);
+                    results = self.intersect(results, &others, |r, o| {
+                        r.start >= o.start && r.end <= o.end
+                    });
                 }
                 Clause::Inside(f) => {
                     let others = self.eval(f, scope);
-                    results = self.intersect(results, &others, |r, o| r.start >= o.start && r.end <= o.end);
+                    results = self.intersect(results, &others, |r, o| {
+                        r.start >= o.start && r.end <= o.end
+                    });
                 }
                 Clause::Not(f) => {
                     let others = self.eval(f, scope);
                     results.retain(|r| {
-                        !others
-                            .iter()
-                            .any(|o| o.start == r.start && o.end == r.end && self.compatible(&r.env, &o.env))
+                        !others.iter().any(|o| {
+                            o.start == r.start && o.end == r.end && self.compatible(&r.env, &o.env)
+                        })
                     });
                 }
                 Clause::NotInside(f) => {
                     let others = self.eval(f, scope);
                     results.retain(|r| {
-                        !others
-                            .iter()
-                            .any(|o| r.start >= o.start && r.end <= o.end && self.compatible(&r.env, &o.env))
+                        !others.iter().any(|o| {
+                            r.start >= o.start && r.end <= o.end && self.compatible(&r.env, &o.env)
+                        })
                     });
                 }
                 Clause::NotRegex(re) => {
@@ -161,7 +165,9 @@ impl Matcher<'_, '_> {
                             let text = self.text(&binding);
                             if let (Some(base), Some(n)) = (base, name) {
                                 if n == var {
-                                    return i64::from_str_radix(unquote(text), *base).ok().map(Value::Int);
+                                    return i64::from_str_radix(unquote(text), *base)
+                                        .ok()
+                                        .map(Value::Int);
                                 }
                             }
                             Some(Value::of_code(text))
@@ -196,11 +202,18 @@ impl Matcher<'_, '_> {
         results
     }
 
-    fn intersect(&self, results: Vec<Match>, others: &[Match], inside: impl Fn(&Match, &Match) -> bool) -> Vec<Match> {
+    fn intersect(
+        &self,
+        results: Vec<Match>,
+        others: &[Match],
+        inside: impl Fn(&Match, &Match) -> bool,
+    ) -> Vec<Match> {
         results
             .into_iter()
             .filter_map(|mut r| {
-                let o = others.iter().find(|o| inside(&r, o) && self.compatible(&r.env, &o.env))?;
+                let o = others
+                    .iter()
+                    .find(|o| inside(&r, o) && self.compatible(&r.env, &o.env))?;
                 Self::merge(&mut r.env, &o.env);
                 Some(r)
             })
@@ -235,7 +248,9 @@ impl Matcher<'_, '_> {
             a.start == b.start
                 && a.end == b.end
                 && a.env.len() == b.env.len()
-                && a.env.iter().all(|(n, ba)| b.env.iter().any(|(m, bb)| n == m && ba == bb))
+                && a.env
+                    .iter()
+                    .all(|(n, ba)| b.env.iter().any(|(m, bb)| n == m && ba == bb))
         });
     }
 }

@@ -58,7 +58,10 @@ fn python_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
         if name.kind() == "aliased_import" {
-            if let (Some(module), Some(alias)) = (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+            if let (Some(module), Some(alias)) = (
+                name.child_by_field_name("name"),
+                name.child_by_field_name("alias"),
+            ) {
                 aliases.add(text(alias, src), text(module, src).to_owned(), None);
             }
         }
@@ -76,14 +79,21 @@ fn python_from_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
         let (imported, local) = if name.kind() == "aliased_import" {
-            match (name.child_by_field_name("name"), name.child_by_field_name("alias")) {
+            match (
+                name.child_by_field_name("name"),
+                name.child_by_field_name("alias"),
+            ) {
                 (Some(n), Some(a)) => (n, text(a, src)),
                 _ => continue,
             }
         } else {
             (name, text(name, src))
         };
-        aliases.add(local, format!("{module}.{}", text(imported, src)), Some(imported));
+        aliases.add(
+            local,
+            format!("{module}.{}", text(imported, src)),
+            Some(imported),
+        );
     }
 }
 
@@ -98,7 +108,10 @@ fn es_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     };
     let module = module_name(text(source, src));
     let mut cursor = node.walk();
-    let Some(clause) = node.named_children(&mut cursor).find(|c| c.kind() == "import_clause") else {
+    let Some(clause) = node
+        .named_children(&mut cursor)
+        .find(|c| c.kind() == "import_clause")
+    else {
         return;
     };
     let mut cursor = clause.walk();
@@ -108,14 +121,22 @@ fn es_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
             "identifier" => aliases.add(text(part, src), module.clone(), None),
             "namespace_import" => {
                 let mut c = part.walk();
-                if let Some(id) = part.named_children(&mut c).find(|n| n.kind() == "identifier") {
+                if let Some(id) = part
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "identifier")
+                {
                     aliases.add(text(id, src), module.clone(), None);
                 }
             }
             "named_imports" => {
                 let mut c = part.walk();
-                for spec in part.named_children(&mut c).filter(|n| n.kind() == "import_specifier") {
-                    let Some(name) = spec.child_by_field_name("name") else { continue };
+                for spec in part
+                    .named_children(&mut c)
+                    .filter(|n| n.kind() == "import_specifier")
+                {
+                    let Some(name) = spec.child_by_field_name("name") else {
+                        continue;
+                    };
                     let local = spec.child_by_field_name("alias").unwrap_or(name);
                     let imported = string_body(text(name, src));
                     aliases.add(text(local, src), format!("{module}.{imported}"), Some(name));
@@ -154,7 +175,10 @@ fn required(node: Node<'_>, src: &str) -> Option<String> {
 }
 
 fn require(node: Node<'_>, src: &str, aliases: &mut Aliases) {
-    let (Some(name), Some(value)) = (node.child_by_field_name("name"), node.child_by_field_name("value")) else {
+    let (Some(name), Some(value)) = (
+        node.child_by_field_name("name"),
+        node.child_by_field_name("value"),
+    ) else {
         return;
     };
     let Some(module) = required(value, src) else {
@@ -171,10 +195,17 @@ fn require(node: Node<'_>, src: &str, aliases: &mut Aliases) {
                         aliases.add(local, format!("{module}.{local}"), Some(prop));
                     }
                     "pair_pattern" => {
-                        if let (Some(key), Some(value)) = (prop.child_by_field_name("key"), prop.child_by_field_name("value")) {
+                        if let (Some(key), Some(value)) = (
+                            prop.child_by_field_name("key"),
+                            prop.child_by_field_name("value"),
+                        ) {
                             if value.kind() == "identifier" {
                                 let name = string_body(text(key, src));
-                                aliases.add(text(value, src), format!("{module}.{name}"), Some(key));
+                                aliases.add(
+                                    text(value, src),
+                                    format!("{module}.{name}"),
+                                    Some(key),
+                                );
                             }
                         }
                     }

@@ -142,7 +142,9 @@ fn table(grammar: &Grammar, named: &[&str], anonymous: &[&str]) -> Vec<bool> {
 }
 
 fn field(grammar: &Grammar, name: &str) -> u16 {
-    grammar.field_id_for_name(name).map_or(0, std::num::NonZero::get)
+    grammar
+        .field_id_for_name(name)
+        .map_or(0, std::num::NonZero::get)
 }
 
 const PUNCTUATION: &[&str] = &["(", ")", ",", ";", "{", "}", "[", "]"];
@@ -154,7 +156,11 @@ impl Spec {
         if language.is_python() {
             Spec {
                 language,
-                skipped: table(g, &["comment", "line_continuation", "string_start", "string_end"], PUNCTUATION),
+                skipped: table(
+                    g,
+                    &["comment", "line_continuation", "string_start", "string_end"],
+                    PUNCTUATION,
+                ),
                 paren: table(g, &["parenthesized_expression"], &[]),
                 block: table(g, &["module", "block"], &[]),
                 keyed: table(g, &["keyword_argument", "pair", "decorator"], &[]),
@@ -179,13 +185,24 @@ impl Spec {
                 paren: table(g, &["parenthesized_expression"], &[]),
                 block: table(
                     g,
-                    &["program", "statement_block", "class_body", "switch_case", "switch_default"],
+                    &[
+                        "program",
+                        "statement_block",
+                        "class_body",
+                        "switch_case",
+                        "switch_default",
+                    ],
                     &[],
                 ),
                 keyed: table(g, &["pair", "jsx_attribute", "decorator"], &[]),
                 open: table(
                     g,
-                    &["jsx_opening_element", "jsx_self_closing_element", "class_declaration", "class"],
+                    &[
+                        "jsx_opening_element",
+                        "jsx_self_closing_element",
+                        "class_declaration",
+                        "class",
+                    ],
                     &[],
                 ),
                 string: table(g, &["string", "template_string"], &[]),

@@ -60,7 +60,11 @@ impl Matcher<'_, '_> {
         let t = self.tree;
         let (kx, ky) = (t.kind(x), t.kind(y));
         let spec = t.spec;
-        if flag(&spec.string, kx) && flag(&spec.string, ky) && !t.has_interpolation(x) && !t.has_interpolation(y) {
+        if flag(&spec.string, kx)
+            && flag(&spec.string, ky)
+            && !t.has_interpolation(x)
+            && !t.has_interpolation(y)
+        {
             return t.string_content(x) == t.string_content(y);
         }
         let (a, b) = (t.kids(x), t.kids(y));
@@ -98,12 +102,20 @@ impl Matcher<'_, '_> {
         let kind = t.kind(id);
         if flag(&t.spec.identifier, kind) {
             let text = t.text(id);
-            return Some(self.aliases.get(text).map_or_else(|| text.to_owned(), |a| a.full.clone()));
+            return Some(
+                self.aliases
+                    .get(text)
+                    .map_or_else(|| text.to_owned(), |a| a.full.clone()),
+            );
         }
         if flag(&t.spec.attribute, kind) {
             let kids = t.kids(id);
-            let object = kids.iter().find(|k| t.node(**k).field == t.spec.object_field)?;
-            let property = kids.iter().find(|k| t.node(**k).field == t.spec.property_field)?;
+            let object = kids
+                .iter()
+                .find(|k| t.node(**k).field == t.spec.object_field)?;
+            let property = kids
+                .iter()
+                .find(|k| t.node(**k).field == t.spec.property_field)?;
             let head = self.dotted(*object)?;
             return Some(format!("{head}.{}", t.text(*property)));
         }
@@ -137,10 +149,15 @@ impl Matcher<'_, '_> {
                     StrPat::Any => !t.has_interpolation(c),
                     StrPat::AnyTemplate => {
                         let raw = t.text(c);
-                        let prefix: String = raw.chars().take_while(char::is_ascii_alphabetic).collect();
-                        t.has_interpolation(c) || prefix.contains(['f', 'F']) || raw.starts_with('`')
+                        let prefix: String =
+                            raw.chars().take_while(char::is_ascii_alphabetic).collect();
+                        t.has_interpolation(c)
+                            || prefix.contains(['f', 'F'])
+                            || raw.starts_with('`')
                     }
-                    StrPat::Regex(re) => !t.has_interpolation(c) && re.is_match(t.string_content(c)),
+                    StrPat::Regex(re) => {
+                        !t.has_interpolation(c) && re.is_match(t.string_content(c))
+                    }
                     StrPat::Exact(s) => !t.has_interpolation(c) && t.string_content(c) == s,
                     StrPat::Structural(inner) => return self.node(inner, c, env, k),
                 };
@@ -153,14 +170,22 @@ impl Matcher<'_, '_> {
                     self.node(structural, c, env, k)
                 }
             }
-            PNode::DottedMeta { prefix, name, structural } => {
+            PNode::DottedMeta {
+                prefix,
+                name,
+                structural,
+            } => {
                 if flag(&t.spec.identifier, t.kind(c)) {
                     let alias = self.aliases.get(t.text(c));
                     let imported = alias.and_then(|a| a.full.rsplit_once('.'));
                     if imported.is_some_and(|(module, _)| module == prefix) {
                         // Bind to the member's own name where the import writes it.
                         let binding = match alias.and_then(|a| a.member) {
-                            Some((start, end)) => Binding { start, end, node: None },
+                            Some((start, end)) => Binding {
+                                start,
+                                end,
+                                node: None,
+                            },
                             None => self.single(c),
                         };
                         let mark = env.len();
@@ -175,7 +200,11 @@ impl Matcher<'_, '_> {
             }
             PNode::Leaf { kind, ident, text } => {
                 let ck = t.kind(c);
-                let kind_ok = if *ident { flag(&t.spec.identifier, ck) } else { ck == *kind };
+                let kind_ok = if *ident {
+                    flag(&t.spec.identifier, ck)
+                } else {
+                    ck == *kind
+                };
                 let ok = kind_ok
                     && t.kids(c).is_empty()
                     && text.as_deref().is_none_or(|text| {
@@ -184,7 +213,8 @@ impl Matcher<'_, '_> {
                             return crate::pattern::leaf_text(code, false) == text;
                         }
                         // `import requests as rq`: the identifier `rq` is the name `requests`.
-                        code == text || (*ident && self.aliases.get(code).is_some_and(|a| a.full == text))
+                        code == text
+                            || (*ident && self.aliases.get(code).is_some_and(|a| a.full == text))
                     });
                 ok && k(env)
             }
@@ -227,7 +257,9 @@ impl Matcher<'_, '_> {
                 continue;
             }
             used[i].set(true);
-            let found = self.node(first, *kid, env, &mut |env: &mut Env| self.keyed(rest, c, used, env, k));
+            let found = self.node(first, *kid, env, &mut |env: &mut Env| {
+                self.keyed(rest, c, used, env, k)
+            });
             used[i].set(false);
             if found {
                 return true;
@@ -246,7 +278,11 @@ impl Matcher<'_, '_> {
                 let binding = if n == 0 {
                     // An empty sequence binds to the empty span where it would be.
                     let at = c.first().map_or(0, |f| self.tree.node(*f).start);
-                    Binding { start: at, end: at, node: None }
+                    Binding {
+                        start: at,
+                        end: at,
+                        node: None,
+                    }
                 } else {
                     Binding {
                         start: self.tree.node(c[0]).start,
@@ -265,7 +301,9 @@ impl Matcher<'_, '_> {
                 let Some((head, tail)) = c.split_first() else {
                     return false;
                 };
-                self.node(first, *head, env, &mut |env: &mut Env| self.seq(rest, tail, env, k))
+                self.node(first, *head, env, &mut |env: &mut Env| {
+                    self.seq(rest, tail, env, k)
+                })
             }
         }
     }
@@ -298,20 +336,26 @@ impl Matcher<'_, '_> {
                 for kid in t.kids(id) {
                     let mut env = Env::new();
                     let mut count = 0;
-                    self.stmt_seq(roots, *kid, limit, &mut env, &mut |env: &mut Env, last: u32| {
-                        let end = if to_block_end {
-                            t.node(id).end.max(t.node(last).end)
-                        } else {
-                            t.node(last).end
-                        };
-                        out.push(Match {
-                            start: t.node(*kid).start,
-                            end,
-                            env: env.clone(),
-                        });
-                        count += 1;
-                        count >= ALTERNATIVES
-                    });
+                    self.stmt_seq(
+                        roots,
+                        *kid,
+                        limit,
+                        &mut env,
+                        &mut |env: &mut Env, last: u32| {
+                            let end = if to_block_end {
+                                t.node(id).end.max(t.node(last).end)
+                            } else {
+                                t.node(last).end
+                            };
+                            out.push(Match {
+                                start: t.node(*kid).start,
+                                end,
+                                env: env.clone(),
+                            });
+                            count += 1;
+                            count >= ALTERNATIVES
+                        },
+                    );
                 }
             }
             return out;
@@ -333,7 +377,10 @@ impl Matcher<'_, '_> {
         };
         match pattern.root_kind {
             Some(kind) => {
-                let ids = t.by_kind.get(usize::from(kind)).map_or(&[][..], Vec::as_slice);
+                let ids = t
+                    .by_kind
+                    .get(usize::from(kind))
+                    .map_or(&[][..], Vec::as_slice);
                 let from = ids.partition_point(|id| *id < lo);
                 for id in ids[from..].iter().take_while(|id| **id < hi) {
                     try_node(*id);
@@ -350,7 +397,14 @@ impl Matcher<'_, '_> {
         out
     }
 
-    fn stmt_seq(&self, p: &[PNode], cur: u32, limit: u32, env: &mut Env, k: &mut dyn FnMut(&mut Env, u32) -> bool) -> bool {
+    fn stmt_seq(
+        &self,
+        p: &[PNode],
+        cur: u32,
+        limit: u32,
+        env: &mut Env,
+        k: &mut dyn FnMut(&mut Env, u32) -> bool,
+    ) -> bool {
         let t = self.tree;
         self.node(&p[0], cur, env, &mut |env: &mut Env| match p.get(1) {
             None => k(env, cur),

@@ -32,10 +32,18 @@ pub(crate) enum PNode {
     /// A dotted name (`subprocess.call`), matched through import aliases too.
     Dotted(String, Box<PNode>),
     /// `module.$NAME`: also matches a name imported from `module` (`from m import x`).
-    DottedMeta { prefix: String, name: Arc<str>, structural: Box<PNode> },
+    DottedMeta {
+        prefix: String,
+        name: Arc<str>,
+        structural: Box<PNode>,
+    },
     /// A node without children, compared by kind, and by text when it is a token
     /// (`pass` is a `pass_statement` whatever its text; `x` is an identifier named `x`).
-    Leaf { kind: u16, ident: bool, text: Option<String> },
+    Leaf {
+        kind: u16,
+        ident: bool,
+        text: Option<String>,
+    },
     /// An inner node compared by kind and children.
     Node(Box<Inner>),
 }
@@ -164,7 +172,8 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
             }
             b'.' if pattern[i..].starts_with("...") => {
                 let next = bytes.get(i + 3).copied();
-                let is_spread = next.is_some_and(|n| n == b'$' || n.is_ascii_alphabetic() || n == b'_');
+                let is_spread =
+                    next.is_some_and(|n| n == b'$' || n.is_ascii_alphabetic() || n == b'_');
                 if !is_spread {
                     if python && braces.last() == Some(&b'{') {
                         out.push_str("**");
@@ -177,7 +186,10 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
             b'$' => {
                 let rest = &pattern[i + 1..];
                 if let Some(name) = rest.strip_prefix("...") {
-                    let len = name.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+                    let len = name
+                        .bytes()
+                        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                        .count();
                     if len > 0 {
                         out.push_str(SEQ_MV);
                         out.push_str(&name[..len]);
@@ -185,7 +197,10 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
                         continue;
                     }
                 }
-                let len = rest.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+                let len = rest
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
                 if len > 0 {
                     out.push_str(MV);
                     out.push_str(&rest[..len]);
@@ -195,7 +210,10 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
             }
             _ => {}
         }
-        let ch = pattern[i..].chars().next().expect("index is on a char boundary");
+        let ch = pattern[i..]
+            .chars()
+            .next()
+            .expect("index is on a char boundary");
         out.push(ch);
         i += ch.len_utf8();
     }
@@ -228,7 +246,8 @@ impl Compiler<'_, '_> {
         }
         // `x: string` in TypeScript is a parameter around the name: bind `$X` to the name,
         // so it equals a later `$X` in the body.
-        let only_child = self.tree.kids(id).len() == 1 && !flag(&self.spec.wrapper, self.tree.kind(id));
+        let only_child =
+            self.tree.kids(id).len() == 1 && !flag(&self.spec.wrapper, self.tree.kind(id));
         if let Some(name) = text.strip_prefix(MV).filter(|_| !only_child) {
             if is_name(name) {
                 return Ok(PNode::Metavar(Arc::from(format!("${name}"))));
@@ -242,13 +261,18 @@ impl Compiler<'_, '_> {
         let node = *self.tree.node(id);
         let kids = self.tree.kids(id);
         // `<... e ...>` became `__moat_deep(e)`.
-        if let Some(callee) = kids.iter().find(|k| self.tree.node(**k).field == self.spec.function_field) {
+        if let Some(callee) = kids
+            .iter()
+            .find(|k| self.tree.node(**k).field == self.spec.function_field)
+        {
             if self.spec.function_field != 0 && self.tree.text(*callee) == DEEP {
                 let args = kids.iter().find(|k| *k != callee).copied();
                 let inner = args.and_then(|a| self.tree.kids(a).first().copied());
                 return match inner {
                     Some(inner) => Ok(PNode::Deep(Box::new(self.compile(inner)?))),
-                    None => Err(PatternError("`<... ...>` needs an expression inside".into())),
+                    None => Err(PatternError(
+                        "`<... ...>` needs an expression inside".into(),
+                    )),
                 };
             }
         }
@@ -262,8 +286,13 @@ impl Compiler<'_, '_> {
                 if content == "..." {
                     return Ok(PNode::Str(StrPat::Any));
                 }
-                if let Some(re) = content.strip_prefix("=~/").and_then(|r| r.strip_suffix('/')) {
-                    let re = Regex::new(re).map_err(|e| PatternError(format!("invalid regex in `\"=~/{re}/\"`: {e}")))?;
+                if let Some(re) = content
+                    .strip_prefix("=~/")
+                    .and_then(|r| r.strip_suffix('/'))
+                {
+                    let re = Regex::new(re).map_err(|e| {
+                        PatternError(format!("invalid regex in `\"=~/{re}/\"`: {e}"))
+                    })?;
                     return Ok(PNode::Str(StrPat::Regex(re)));
                 }
                 return Ok(PNode::Str(StrPat::Exact(content.to_owned())));
@@ -275,8 +304,13 @@ impl Compiler<'_, '_> {
                 return Ok(PNode::Dotted(dotted, Box::new(self.inner(id)?)));
             }
             let field = |f: u16| kids.iter().copied().find(|k| self.tree.node(*k).field == f);
-            if let (Some(object), Some(property)) = (field(self.spec.object_field), field(self.spec.property_field)) {
-                let var = placeholder(self.tree.text(property)).strip_prefix(MV).filter(|n| is_name(n));
+            if let (Some(object), Some(property)) = (
+                field(self.spec.object_field),
+                field(self.spec.property_field),
+            ) {
+                let var = placeholder(self.tree.text(property))
+                    .strip_prefix(MV)
+                    .filter(|n| is_name(n));
                 if let (Some(prefix), Some(var)) = (self.dotted(object), var) {
                     return Ok(PNode::DottedMeta {
                         prefix,
@@ -297,8 +331,12 @@ impl Compiler<'_, '_> {
         }
         if flag(&self.spec.attribute, kind) {
             let kids = self.tree.kids(id);
-            let object = kids.iter().find(|k| self.tree.node(**k).field == self.spec.object_field)?;
-            let property = kids.iter().find(|k| self.tree.node(**k).field == self.spec.property_field)?;
+            let object = kids
+                .iter()
+                .find(|k| self.tree.node(**k).field == self.spec.object_field)?;
+            let property = kids
+                .iter()
+                .find(|k| self.tree.node(**k).field == self.spec.property_field)?;
             let head = self.dotted(*object)?;
             let tail = self.dotted(*property)?;
             return Some(format!("{head}.{tail}"));
@@ -355,7 +393,11 @@ pub(crate) fn leaf_text(text: &str, token: bool) -> String {
     if token {
         text.to_owned()
     } else {
-        text.chars().filter(|c| !c.is_whitespace()).collect::<String>().trim_end_matches(';').to_owned()
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .trim_end_matches(';')
+            .to_owned()
     }
 }
 
@@ -367,7 +409,8 @@ impl Pattern {
     /// Parses and compiles `text` for the language of `spec`.
     pub(crate) fn compile(spec: &'static Spec, text: &str) -> Result<Pattern, PatternError> {
         let mut source = preprocess(text.trim(), spec.language.is_python());
-        let mut ts = parse_ts(spec, &source).ok_or_else(|| PatternError("the parser gave up".into()))?;
+        let mut ts =
+            parse_ts(spec, &source).ok_or_else(|| PatternError("the parser gave up".into()))?;
         if ts.root_node().has_error() && !spec.language.is_python() {
             // `{a: $X}` reads as a block at statement level; as an expression it is an object.
             let wrapped = format!("({source})");
@@ -390,23 +433,29 @@ impl Pattern {
             root = tree.kids(root)[0];
         }
         let compiler = Compiler { tree: &tree, spec };
-        let (roots, root_kind) = if flag(&spec.block, tree.kind(root)) && tree.node(root).parent == u32::MAX {
-            let kids = tree.kids(root);
-            if kids.is_empty() {
-                return Err(PatternError("the pattern is empty".into()));
-            }
-            let roots = kids.iter().map(|k| compiler.compile(*k)).collect::<Result<Vec<_>, _>>()?;
-            (roots, None)
-        } else {
-            let compiled = compiler.compile(root)?;
-            let kind = match &compiled {
-                PNode::Node(inner) => Some(inner.kind),
-                PNode::Leaf { kind, ident: false, .. } => Some(*kind),
-                PNode::Str(StrPat::Structural(_)) | PNode::Dotted(..) => Some(tree.kind(root)),
-                _ => None,
+        let (roots, root_kind) =
+            if flag(&spec.block, tree.kind(root)) && tree.node(root).parent == u32::MAX {
+                let kids = tree.kids(root);
+                if kids.is_empty() {
+                    return Err(PatternError("the pattern is empty".into()));
+                }
+                let roots = kids
+                    .iter()
+                    .map(|k| compiler.compile(*k))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (roots, None)
+            } else {
+                let compiled = compiler.compile(root)?;
+                let kind = match &compiled {
+                    PNode::Node(inner) => Some(inner.kind),
+                    PNode::Leaf {
+                        kind, ident: false, ..
+                    } => Some(*kind),
+                    PNode::Str(StrPat::Structural(_)) | PNode::Dotted(..) => Some(tree.kind(root)),
+                    _ => None,
+                };
+                (vec![compiled], kind)
             };
-            (vec![compiled], kind)
-        };
         let mut literals = Vec::new();
         for r in &roots {
             collect_literals(r, &mut literals);
@@ -426,8 +475,14 @@ impl Pattern {
 
 fn collect_literals(node: &PNode, out: &mut Vec<String>) {
     match node {
-        PNode::Leaf { ident: true, text: Some(text), .. } if text.len() >= 3 => out.push(text.clone()),
-        PNode::DottedMeta { prefix, .. } => out.push(prefix.rsplit('.').next().unwrap_or(prefix).to_owned()),
+        PNode::Leaf {
+            ident: true,
+            text: Some(text),
+            ..
+        } if text.len() >= 3 => out.push(text.clone()),
+        PNode::DottedMeta { prefix, .. } => {
+            out.push(prefix.rsplit('.').next().unwrap_or(prefix).to_owned())
+        }
         PNode::Dotted(name, _) => {
             if let Some(last) = name.rsplit('.').next() {
                 out.push(last.to_owned());
@@ -449,14 +504,35 @@ mod tests {
 
     #[test]
     fn rewrites_placeholders_outside_strings() {
-        assert_eq!(preprocess("$X.run(..., debug=True)", true), "__moat_mv_X.run(__moat_ell, debug=True)");
-        assert_eq!(preprocess("f($...ARGS, '...')", true), "f(__moat_mvs_ARGS, '...')");
-        assert_eq!(preprocess("{..., 'k': $V}", true), "{**__moat_ell, 'k': __moat_mv_V}");
-        assert_eq!(preprocess("{..., k: $V}", false), "{__moat_ell, k: __moat_mv_V}");
-        assert_eq!(preprocess("q(<... $X ...>)", false), "q(__moat_deep( __moat_mv_X ))");
+        assert_eq!(
+            preprocess("$X.run(..., debug=True)", true),
+            "__moat_mv_X.run(__moat_ell, debug=True)"
+        );
+        assert_eq!(
+            preprocess("f($...ARGS, '...')", true),
+            "f(__moat_mvs_ARGS, '...')"
+        );
+        assert_eq!(
+            preprocess("{..., 'k': $V}", true),
+            "{**__moat_ell, 'k': __moat_mv_V}"
+        );
+        assert_eq!(
+            preprocess("{..., k: $V}", false),
+            "{__moat_ell, k: __moat_mv_V}"
+        );
+        assert_eq!(
+            preprocess("q(<... $X ...>)", false),
+            "q(__moat_deep( __moat_mv_X ))"
+        );
         assert_eq!(preprocess("f(...args)", false), "f(...args)");
-        assert_eq!(preprocess("f\"...{$X}...\"", true), "f\"...{__moat_mv_X}...\"");
-        assert_eq!(preprocess("`a ${$X + \"...\"} b`", false), "`a ${__moat_mv_X + \"...\"} b`");
+        assert_eq!(
+            preprocess("f\"...{$X}...\"", true),
+            "f\"...{__moat_mv_X}...\""
+        );
+        assert_eq!(
+            preprocess("`a ${$X + \"...\"} b`", false),
+            "`a ${__moat_mv_X + \"...\"} b`"
+        );
         assert_eq!(preprocess("\"{$X}\"", true), "\"{$X}\"");
     }
 }

@@ -12,7 +12,9 @@ use serde_yaml_ng::Value;
 use crate::comparison;
 use crate::language::{Language, spec};
 use crate::pattern::Pattern;
-use crate::syntax::{ClauseSyntax, FormulaSyntax, NotSyntax, OneOrMany, RuleFileSyntax, RuleSyntax};
+use crate::syntax::{
+    ClauseSyntax, FormulaSyntax, NotSyntax, OneOrMany, RuleFileSyntax, RuleSyntax,
+};
 
 /// A rule file or rule could not be loaded. Every variant names the file, and the rule
 /// when there is one, and says what to change.
@@ -28,7 +30,9 @@ pub enum RuleError {
         source: std::io::Error,
     },
     /// Not YAML, or no top-level `rules:` list.
-    #[error("{path}: not a rule file: {message}; a rule file is YAML with a top-level `rules:` list")]
+    #[error(
+        "{path}: not a rule file: {message}; a rule file is YAML with a top-level `rules:` list"
+    )]
     Yaml {
         /// The file.
         path: PathBuf,
@@ -48,7 +52,9 @@ pub enum RuleError {
         hint: String,
     },
     /// A pattern does not parse in one of the rule's languages.
-    #[error("{path}: rule `{id}`: pattern does not parse as {language}: {message}\n  pattern: {pattern}")]
+    #[error(
+        "{path}: rule `{id}`: pattern does not parse as {language}: {message}\n  pattern: {pattern}"
+    )]
     Pattern {
         /// The file.
         path: PathBuf,
@@ -113,9 +119,19 @@ pub(crate) enum Clause {
     Inside(Formula),
     NotInside(Formula),
     NotRegex(Regex),
-    MetavariableRegex { name: String, regex: Regex },
-    MetavariablePattern { name: String, formula: Formula },
-    MetavariableComparison { name: Option<String>, expr: String, base: Option<u32> },
+    MetavariableRegex {
+        name: String,
+        regex: Regex,
+    },
+    MetavariablePattern {
+        name: String,
+        formula: Formula,
+    },
+    MetavariableComparison {
+        name: Option<String>,
+        expr: String,
+        base: Option<u32>,
+    },
     Focus(Vec<String>),
 }
 
@@ -158,7 +174,11 @@ impl Ctx<'_> {
     }
 
     fn regex(&self, re: &str, anchored: bool) -> Result<Regex, RuleError> {
-        let source = if anchored { format!("^(?:{re})") } else { re.to_owned() };
+        let source = if anchored {
+            format!("^(?:{re})")
+        } else {
+            re.to_owned()
+        };
         // Semgrep's regexes are PCRE; `(?P<name>)` and `(?<name>)` both work in `regex`.
         Regex::new(&source).map_err(|e| self.invalid(format!("invalid regex `{re}`: {e}")))
     }
@@ -182,7 +202,12 @@ impl Ctx<'_> {
         either: Option<&Vec<ClauseSyntax>>,
         regex: Option<&String>,
     ) -> Result<Formula, RuleError> {
-        let given = [pattern.is_some(), patterns.is_some(), either.is_some(), regex.is_some()];
+        let given = [
+            pattern.is_some(),
+            patterns.is_some(),
+            either.is_some(),
+            regex.is_some(),
+        ];
         match given.iter().filter(|g| **g).count() {
             0 => Err(RuleError::Invalid {
                 path: self.path.to_owned(),
@@ -238,7 +263,12 @@ impl Ctx<'_> {
     }
 
     fn formula(&self, f: &FormulaSyntax) -> Result<Formula, RuleError> {
-        self.top(f.pattern.as_ref(), f.patterns.as_ref(), f.pattern_either.as_ref(), f.pattern_regex.as_ref())
+        self.top(
+            f.pattern.as_ref(),
+            f.patterns.as_ref(),
+            f.pattern_either.as_ref(),
+            f.pattern_regex.as_ref(),
+        )
     }
 
     fn and(&self, items: &[ClauseSyntax]) -> Result<Formula, RuleError> {
@@ -307,7 +337,8 @@ impl Ctx<'_> {
                 path: self.path.to_owned(),
                 id: self.id.to_owned(),
                 message: "`patterns` has nothing positive to match".into(),
-                hint: "; add a `pattern`, `pattern-either`, `pattern-regex` or `pattern-inside`".into(),
+                hint: "; add a `pattern`, `pattern-either`, `pattern-regex` or `pattern-inside`"
+                    .into(),
             });
         }
         Ok(Formula::And(clauses))
@@ -334,7 +365,10 @@ fn clause_name(c: &ClauseSyntax) -> &'static str {
 fn strings(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Sequence(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -348,12 +382,19 @@ fn cwe_id(text: &str) -> String {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    if digits.is_empty() { t.to_owned() } else { format!("CWE-{digits}") }
+    if digits.is_empty() {
+        t.to_owned()
+    } else {
+        format!("CWE-{digits}")
+    }
 }
 
 /// `A03:2021 - Injection` → `A03:2021`.
 fn owasp_id(text: &str) -> String {
-    text.split_whitespace().next().unwrap_or_default().to_owned()
+    text.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn globs(ctx: &Ctx<'_>, patterns: &[String]) -> Result<Option<GlobSet>, RuleError> {
@@ -364,7 +405,10 @@ fn globs(ctx: &Ctx<'_>, patterns: &[String]) -> Result<Option<GlobSet>, RuleErro
     for p in patterns {
         let p = p.trim_start_matches("./").trim_end_matches('/');
         for variant in [p.to_owned(), format!("**/{p}")] {
-            builder.add(Glob::new(&variant).map_err(|e| ctx.invalid(format!("invalid path glob `{p}`: {e}")))?);
+            builder.add(
+                Glob::new(&variant)
+                    .map_err(|e| ctx.invalid(format!("invalid path glob `{p}`: {e}")))?,
+            );
         }
     }
     builder
@@ -374,8 +418,20 @@ fn globs(ctx: &Ctx<'_>, patterns: &[String]) -> Result<Option<GlobSet>, RuleErro
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "id", "message", "severity", "languages", "metadata", "pattern", "patterns", "pattern-either",
-    "pattern-regex", "fix", "paths", "mode", "options", "min-version",
+    "id",
+    "message",
+    "severity",
+    "languages",
+    "metadata",
+    "pattern",
+    "patterns",
+    "pattern-either",
+    "pattern-regex",
+    "fix",
+    "paths",
+    "mode",
+    "options",
+    "min-version",
 ];
 
 /// A close known key for a misspelt one (`patern` → `pattern`).
@@ -388,7 +444,9 @@ pub(crate) fn suggest(unknown: &str, known: &[&str]) -> Option<String> {
             row[0] = i + 1;
             for (j, cb) in b.iter().enumerate() {
                 let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+                row[j + 1] = (prev + usize::from(ca != *cb))
+                    .min(row[j] + 1)
+                    .min(row[j + 1] + 1);
                 prev = cur;
             }
         }
@@ -433,7 +491,9 @@ impl Rule {
         };
         if let Some(mode) = &syntax.mode {
             if mode != "search" {
-                return Err(ctx.invalid(format!("`mode: {mode}` is not supported yet; only pattern (search) rules")));
+                return Err(ctx.invalid(format!(
+                    "`mode: {mode}` is not supported yet; only pattern (search) rules"
+                )));
             }
         }
         let severity: Severity = syntax
@@ -487,10 +547,15 @@ impl Rule {
         let info = RuleInfo {
             id: syntax.id.clone(),
             title: meta_str("title").unwrap_or_else(|| {
-                let first = syntax.message.split(['.', ';']).next().unwrap_or(&syntax.message);
+                let first = syntax
+                    .message
+                    .split(['.', ';'])
+                    .next()
+                    .unwrap_or(&syntax.message);
                 first.trim().to_owned()
             }),
-            description: meta_str("description").unwrap_or_else(|| syntax.message.trim().to_owned()),
+            description: meta_str("description")
+                .unwrap_or_else(|| syntax.message.trim().to_owned()),
             remediation: meta_str("remediation")
                 .or_else(|| meta_str("fix"))
                 .unwrap_or_default()
@@ -526,7 +591,10 @@ impl Rule {
     }
 
     pub(crate) fn formula(&self, language: Language) -> Option<&Arc<Formula>> {
-        self.formulas.iter().find(|(l, _)| *l == language).map(|(_, f)| f)
+        self.formulas
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, f)| f)
     }
 }
 
@@ -536,5 +604,8 @@ pub fn parse_rules(path: &Path, text: &str) -> Result<Vec<Rule>, RuleError> {
         path: path.to_owned(),
         message: e.to_string(),
     })?;
-    file.rules.into_iter().map(|v| Rule::compile(path, v)).collect()
+    file.rules
+        .into_iter()
+        .map(|v| Rule::compile(path, v))
+        .collect()
 }

@@ -36,7 +36,10 @@ pub struct RuleSet {
 
 /// Whether a path is a rule file (`.yaml` / `.yml`).
 pub fn is_rule_file(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 fn rule_files(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
@@ -113,7 +116,9 @@ impl RuleSet {
             let mut literals: Vec<String> = Vec::new();
             let mut entries = Vec::new();
             for (index, rule) in rules.iter().enumerate() {
-                let Some(formula) = rule.formula(language) else { continue };
+                let Some(formula) = rule.formula(language) else {
+                    continue;
+                };
                 let ids = formula
                     .literals()
                     .unwrap_or_default()
@@ -131,8 +136,9 @@ impl RuleSet {
             if entries.is_empty() {
                 continue;
             }
-            let automaton = (!literals.is_empty())
-                .then(|| AhoCorasick::new(&literals).expect("identifier literals always build an automaton"));
+            let automaton = (!literals.is_empty()).then(|| {
+                AhoCorasick::new(&literals).expect("identifier literals always build an automaton")
+            });
             by_language.insert(
                 language,
                 LanguageRules {
@@ -177,7 +183,10 @@ impl RuleSet {
             .iter()
             .filter(|(index, _, ids)| {
                 (ids.is_empty() || ids.iter().any(|i| present[*i]))
-                    && self.rules[*index].paths.as_ref().is_none_or(|p| p.allows(rel_path))
+                    && self.rules[*index]
+                        .paths
+                        .as_ref()
+                        .is_none_or(|p| p.allows(rel_path))
             })
             .collect();
         let mut report = FileReport {
@@ -205,7 +214,9 @@ impl RuleSet {
             let mut matches = matcher.eval(formula, matcher.whole());
             crate::eval::one_per_span(&mut matches);
             for m in matches {
-                report.findings.push(finding(rule, &matcher, &lines, rel_path, &m));
+                report
+                    .findings
+                    .push(finding(rule, &matcher, &lines, rel_path, &m));
             }
         }
         report
@@ -242,7 +253,11 @@ impl<'s> LineIndex<'s> {
     pub(crate) fn position(&self, byte: usize) -> Position {
         let line = self.starts.partition_point(|s| *s <= byte).max(1);
         let start = self.starts[line - 1];
-        let column = self.text.get(start..byte).map_or(byte - start, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..byte)
+            .map_or(byte - start, |s| s.chars().count())
+            + 1;
         Position::new(line, column)
     }
 
@@ -254,7 +269,10 @@ impl<'s> LineIndex<'s> {
             .starts
             .get(last_line)
             .map_or(self.text.len(), |s| s.saturating_sub(1));
-        self.text.get(first..stop.max(first)).unwrap_or_default().trim_end_matches('\r')
+        self.text
+            .get(first..stop.max(first))
+            .unwrap_or_default()
+            .trim_end_matches('\r')
     }
 }
 
@@ -272,7 +290,13 @@ fn interpolate(template: &str, matcher: &Matcher<'_, '_>, env: &Env) -> String {
     out
 }
 
-fn finding(rule: &Rule, matcher: &Matcher<'_, '_>, lines: &LineIndex<'_>, rel_path: &str, m: &Match) -> Finding {
+fn finding(
+    rule: &Rule,
+    matcher: &Matcher<'_, '_>,
+    lines: &LineIndex<'_>,
+    rel_path: &str,
+    m: &Match,
+) -> Finding {
     let (start, end) = (m.start as usize, m.end as usize);
     let info = &rule.info;
     let mut finding = Finding::new(
@@ -282,7 +306,11 @@ fn finding(rule: &Rule, matcher: &Matcher<'_, '_>, lines: &LineIndex<'_>, rel_pa
         info.title.clone(),
         interpolate(&rule.message, matcher, &m.env),
     )
-    .at(Location::new(rel_path, lines.position(start), lines.position(end)));
+    .at(Location::new(
+        rel_path,
+        lines.position(start),
+        lines.position(end),
+    ));
     finding.confidence.clone_from(&info.confidence);
     finding.cwe.clone_from(&info.cwe);
     finding.owasp.clone_from(&info.owasp);
@@ -291,7 +319,9 @@ fn finding(rule: &Rule, matcher: &Matcher<'_, '_>, lines: &LineIndex<'_>, rel_pa
     finding.snippet = lines.lines(start, end).to_owned();
     finding.matched_code = matcher.tree.src[start..end].to_owned();
     for (name, binding) in &m.env {
-        finding.evidence.insert(name.to_string(), matcher.text(binding).to_owned());
+        finding
+            .evidence
+            .insert(name.to_string(), matcher.text(binding).to_owned());
     }
     if let Some(template) = &rule.fix {
         finding.fixes.push(Fix {

@@ -141,7 +141,10 @@ impl<'de> Deserialize<'de> for ClauseSyntax {
             ));
         };
         let key = key.as_str().unwrap_or_default().to_owned();
-        fn parse<T: serde::de::DeserializeOwned, E: Error>(key: &str, value: Value) -> Result<T, E> {
+        fn parse<T: serde::de::DeserializeOwned, E: Error>(
+            key: &str,
+            value: Value,
+        ) -> Result<T, E> {
             serde_yaml_ng::from_value(value).map_err(|e| E::custom(format!("in `{key}`: {e}")))
         }
         Ok(match key.as_str() {
@@ -161,7 +164,9 @@ impl<'de> Deserialize<'de> for ClauseSyntax {
                 let hint = crate::rule::suggest(other, CLAUSE_KEYS)
                     .map(|k| format!("; did you mean `{k}`?"))
                     .unwrap_or_default();
-                return Err(D::Error::custom(format!("unknown operator `{other}`{hint}")));
+                return Err(D::Error::custom(format!(
+                    "unknown operator `{other}`{hint}"
+                )));
             }
         })
     }

@@ -47,9 +47,17 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.path.display();
         match &self.kind {
-            FailureKind::Missed => write!(f, "{path}:{}: missed: expected `{}` to match here", self.line, self.rule_id),
+            FailureKind::Missed => write!(
+                f,
+                "{path}:{}: missed: expected `{}` to match here",
+                self.line, self.rule_id
+            ),
             FailureKind::Unexpected => {
-                write!(f, "{path}:{}: surprise: `{}` matched a line not marked `ruleid`", self.line, self.rule_id)
+                write!(
+                    f,
+                    "{path}:{}: surprise: `{}` matched a line not marked `ruleid`",
+                    self.line, self.rule_id
+                )
             }
             FailureKind::NoTestFile => write!(
                 f,
@@ -111,7 +119,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) {
         }
         return;
     }
-    let Ok(entries) = std::fs::read_dir(path) else { return };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
@@ -135,7 +145,13 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
         .and_then(|text| parse_rules(file, &text).map_err(|e| e.to_string()))
     {
         Ok(rules) => rules,
-        Err(e) => return error(report, file, e.replace(&format!("{}: ", file.display()), "")),
+        Err(e) => {
+            return error(
+                report,
+                file,
+                e.replace(&format!("{}: ", file.display()), ""),
+            );
+        }
     };
     report.rules += rules.len();
     let stem = file.file_stem().unwrap_or_default();
@@ -145,7 +161,11 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
             entries
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.file_stem() == Some(stem) && !is_rule_file(p) && Language::of_path(p).is_some())
+                .filter(|p| {
+                    p.file_stem() == Some(stem)
+                        && !is_rule_file(p)
+                        && Language::of_path(p).is_some()
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -164,7 +184,9 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
     let mut seen_ok = BTreeSet::new();
     let set = RuleSet::new(rules);
     for test in &tests {
-        let Some(language) = Language::of_path(test) else { continue };
+        let Some(language) = Language::of_path(test) else {
+            continue;
+        };
         let text = match std::fs::read_to_string(test) {
             Ok(t) => t,
             Err(e) => {
@@ -243,7 +265,9 @@ fn annotations(text: &str, language: Language) -> Annotations {
         ok: BTreeSet::new(),
     };
     for (i, line) in lines.iter().enumerate() {
-        let Some((expect, ids)) = annotation(line, language) else { continue };
+        let Some((expect, ids)) = annotation(line, language) else {
+            continue;
+        };
         // The target is the next line that is not itself an annotation.
         let target = (i + 1..lines.len()).find(|j| annotation(lines[*j], language).is_none());
         let Some(target) = target else { continue };

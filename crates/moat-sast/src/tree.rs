@@ -44,7 +44,10 @@ pub(crate) fn parse_ts(spec: &Spec, src: &str) -> Option<tree_sitter::Tree> {
 
 impl<'s> Tree<'s> {
     /// Parses `src`; `None` only if tree-sitter gives up entirely (it normally recovers).
-    pub(crate) fn parse(spec: &'static Spec, src: &'s str) -> Option<(Tree<'s>, tree_sitter::Tree)> {
+    pub(crate) fn parse(
+        spec: &'static Spec,
+        src: &'s str,
+    ) -> Option<(Tree<'s>, tree_sitter::Tree)> {
         let ts = parse_ts(spec, src)?;
         let tree = Tree::from_ts(spec, src, &ts);
         Some((tree, ts))
@@ -95,7 +98,9 @@ impl<'s> Tree<'s> {
     /// Keywords and punctuation outside any field (`def`, `:`, `=`, `.`) only repeat what
     /// the node kind says, so they are dropped; operators sit in fields and stay.
     fn kept(&self, node: TsNode<'_>, field: u16) -> bool {
-        !flag(&self.spec.skipped, node.kind_id()) && !node.is_missing() && (node.is_named() || field != 0)
+        !flag(&self.spec.skipped, node.kind_id())
+            && !node.is_missing()
+            && (node.is_named() || field != 0)
     }
 
     /// Copies the tree in pre-order without recursion, so no input can exhaust the stack.
@@ -107,12 +112,16 @@ impl<'s> Tree<'s> {
         loop {
             let node = cursor.node();
             let (parent, inherited) = levels.last().copied().unwrap_or((u32::MAX, None));
-            let field = inherited.unwrap_or_else(|| cursor.field_id().map_or(0, std::num::NonZero::get));
+            let field =
+                inherited.unwrap_or_else(|| cursor.field_id().map_or(0, std::num::NonZero::get));
             let mut descend_as = None;
             if parent == u32::MAX || self.kept(node, field) {
                 let transparent = flag(&self.spec.paren, node.kind_id()) && {
                     let mut c = node.walk();
-                    node.named_children(&mut c).filter(|k| self.kept(*k, 0)).count() == 1
+                    node.named_children(&mut c)
+                        .filter(|k| self.kept(*k, 0))
+                        .count()
+                        == 1
                 };
                 if transparent {
                     descend_as = Some((parent, Some(field)));
@@ -161,7 +170,10 @@ impl<'s> Tree<'s> {
         let mut declaration_of = std::collections::HashMap::new();
         for (id, node) in self.nodes.iter().enumerate() {
             let p = node.parent;
-            if p != u32::MAX && flag(&spec.export, self.nodes[p as usize].kind) && node.field == spec.declaration_field {
+            if p != u32::MAX
+                && flag(&spec.export, self.nodes[p as usize].kind)
+                && node.field == spec.declaration_field
+            {
                 declaration_of.insert(p, id as u32);
             }
         }
@@ -208,7 +220,8 @@ impl<'s> Tree<'s> {
             let end = if node.kids_len == 0 {
                 id as u32 + 1
             } else {
-                self.nodes[self.kids[(node.kids_start + node.kids_len - 1) as usize] as usize].subtree_end
+                self.nodes[self.kids[(node.kids_start + node.kids_len - 1) as usize] as usize]
+                    .subtree_end
             };
             self.nodes[id].subtree_end = end;
         }

@@ -13,7 +13,9 @@ fn rule_error(yaml: &str) -> String {
 }
 
 fn one_rule(body: &str) -> String {
-    format!("rules:\n  - id: demo.rule\n    message: m\n    severity: high\n    languages: [python]\n{body}")
+    format!(
+        "rules:\n  - id: demo.rule\n    message: m\n    severity: high\n    languages: [python]\n{body}"
+    )
 }
 
 #[test]
@@ -27,8 +29,13 @@ fn unknown_key_names_file_rule_and_key_with_a_hint() {
 
 #[test]
 fn unknown_operator_inside_patterns_has_a_hint() {
-    let err = rule_error(&one_rule("    patterns:\n      - pattern: eval($X)\n      - pattern-nto: eval(1)\n"));
-    assert!(err.contains("pattern-nto") && err.contains("pattern-not"), "{err}");
+    let err = rule_error(&one_rule(
+        "    patterns:\n      - pattern: eval($X)\n      - pattern-nto: eval(1)\n",
+    ));
+    assert!(
+        err.contains("pattern-nto") && err.contains("pattern-not"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -59,7 +66,9 @@ fn invalid_regex_severity_language_and_comparison_are_errors() {
         "    patterns:\n      - pattern: f($X)\n      - metavariable-comparison:\n          metavariable: $X\n          comparison: $X >\n",
     ));
     assert!(err.contains("comparison"), "{err}");
-    assert!(rule_error(&one_rule("    mode: taint\n    pattern: f()\n")).contains("not supported yet"));
+    assert!(
+        rule_error(&one_rule("    mode: taint\n    pattern: f()\n")).contains("not supported yet")
+    );
 }
 
 #[test]
@@ -99,8 +108,14 @@ fn empty_deep_and_huge_sources_do_not_crash() {
     for (lang, text) in [
         (Language::Python, String::new()),
         (Language::JavaScript, "// only a comment".to_owned()),
-        (Language::Python, format!("x = {}1{}\neval(y)\n", "(".repeat(5000), ")".repeat(5000))),
-        (Language::JavaScript, format!("x = {}1{};\neval(y);\n", "[".repeat(5000), "]".repeat(5000))),
+        (
+            Language::Python,
+            format!("x = {}1{}\neval(y)\n", "(".repeat(5000), ")".repeat(5000)),
+        ),
+        (
+            Language::JavaScript,
+            format!("x = {}1{};\neval(y);\n", "[".repeat(5000), "]".repeat(5000)),
+        ),
         (Language::TypeScript, "eval(y);\n".repeat(20_000)),
         (Language::Python, "\u{feff}é = '💥'\neval(é)\n".to_owned()),
     ] {

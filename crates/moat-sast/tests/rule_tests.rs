@@ -22,14 +22,32 @@ fn bundled_rules_pass_their_tests() {
 #[test]
 fn bundled_rules_cover_both_languages() {
     let rules = RuleSet::bundled().expect("bundled rules load");
-    let count = |lang: Language| rules.rules().iter().filter(|r| r.languages.contains(&lang)).count();
-    assert!(count(Language::Python) >= 40, "python: {}", count(Language::Python));
-    assert!(count(Language::JavaScript) >= 40, "javascript: {}", count(Language::JavaScript));
+    let count = |lang: Language| {
+        rules
+            .rules()
+            .iter()
+            .filter(|r| r.languages.contains(&lang))
+            .count()
+    };
+    assert!(
+        count(Language::Python) >= 40,
+        "python: {}",
+        count(Language::Python)
+    );
+    assert!(
+        count(Language::JavaScript) >= 40,
+        "javascript: {}",
+        count(Language::JavaScript)
+    );
     for rule in rules.rules() {
         let info = &rule.info;
         assert!(!info.cwe.is_empty(), "{} has no CWE", info.id);
         assert!(!info.owasp.is_empty(), "{} has no OWASP category", info.id);
-        assert!(!info.remediation.is_empty(), "{} has no remediation", info.id);
+        assert!(
+            !info.remediation.is_empty(),
+            "{} has no remediation",
+            info.id
+        );
     }
 }
 

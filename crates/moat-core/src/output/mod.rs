@@ -63,7 +63,12 @@ pub enum Format {
 }
 
 /// Writes a report in `format`; `color` only matters for text.
-pub fn write(format: Format, report: &Report<'_>, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    report: &Report<'_>,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => write_text(report, color, out),
         Format::Json => write_json(report, out),

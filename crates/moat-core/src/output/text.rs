@@ -86,9 +86,16 @@ fn frame(out: &mut String, finding: &Finding, paint: &Paint) {
             let _ = writeln!(out, "  {} {}", paint.on(BOLD, "autofix:"), edit.replacement);
         }
     }
-    if !finding.remediation.is_empty() {
-        let first = finding.remediation.lines().next().unwrap_or_default();
+    let mut remediation = finding.remediation.lines();
+    if let Some(first) = remediation.next() {
         let _ = writeln!(out, "  {} {first}", paint.on(BOLD, "fix:"));
+        for line in remediation {
+            if line.trim().is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
     }
     out.push('\n');
 }
@@ -126,18 +133,30 @@ pub fn summary_line(outcome: &ScanOutcome) -> String {
         );
     }
     if stats.below_threshold > 0 {
-        let _ = write!(line, "; {} below the severity threshold", stats.below_threshold);
+        let _ = write!(
+            line,
+            "; {} below the severity threshold",
+            stats.below_threshold
+        );
     }
     if !outcome.skipped.is_empty() {
         let mut reasons: Vec<(&str, usize)> = Vec::new();
         for skipped in &outcome.skipped {
-            match reasons.iter_mut().find(|(l, _)| *l == skipped.reason.label()) {
+            match reasons
+                .iter_mut()
+                .find(|(l, _)| *l == skipped.reason.label())
+            {
                 Some((_, n)) => *n += 1,
                 None => reasons.push((skipped.reason.label(), 1)),
             }
         }
         let reasons: Vec<String> = reasons.iter().map(|(l, n)| format!("{n} {l}")).collect();
-        let _ = write!(line, "; {} skipped ({})", outcome.skipped.len(), reasons.join(", "));
+        let _ = write!(
+            line,
+            "; {} skipped ({})",
+            outcome.skipped.len(),
+            reasons.join(", ")
+        );
     }
     line
 }
