@@ -89,7 +89,7 @@ pub(crate) enum ColorArg {
 /// Flags every command that prints shares.
 #[derive(Debug, Args)]
 pub(crate) struct OutputArgs {
-    /// When to colour output: auto honours NO_COLOR, FORCE_COLOR and whether it is a terminal.
+    /// When to colour output: auto honours `NO_COLOR`, `FORCE_COLOR` and whether it is a terminal.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, global = true)]
     pub(crate) color: ColorArg,
     /// Print only results and errors.

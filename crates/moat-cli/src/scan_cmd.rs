@@ -71,6 +71,7 @@ fn progress_bar(output: &OutputArgs) -> Option<ProgressBar> {
     Some(bar)
 }
 
+#[expect(clippy::too_many_lines, reason = "the steps of a scan, in order")]
 pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
     let base = config_dir(&args.path);
     let config = match &args.config_file {
@@ -147,22 +148,19 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
     };
-    match &args.output {
-        Some(path) => {
-            let file = File::create(path)
-                .with_context(|| format!("{}: cannot create the output file", path.display()))?;
-            let mut out = BufWriter::new(file);
-            output::write(format, &report, false, &mut out)?;
-            out.flush()?;
-        }
-        None => {
-            let stdout = io::stdout();
-            let color =
-                format == Format::Text && use_color(args.output_args.color, stdout.is_terminal());
-            let mut out = BufWriter::new(stdout.lock());
-            output::write(format, &report, color, &mut out)?;
-            out.flush()?;
-        }
+    if let Some(path) = &args.output {
+        let file = File::create(path)
+            .with_context(|| format!("{}: cannot create the output file", path.display()))?;
+        let mut out = BufWriter::new(file);
+        output::write(format, &report, false, &mut out)?;
+        out.flush()?;
+    } else {
+        let stdout = io::stdout();
+        let color =
+            format == Format::Text && use_color(args.output_args.color, stdout.is_terminal());
+        let mut out = BufWriter::new(stdout.lock());
+        output::write(format, &report, color, &mut out)?;
+        out.flush()?;
     }
 
     if !args.output_args.quiet {

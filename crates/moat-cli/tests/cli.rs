@@ -35,10 +35,10 @@ fn regex_lite(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let mut line = line.to_owned();
-        if let Some(at) = line.find(" in ") {
-            if let Some(end) = line[at + 4..].find("s:") {
-                line.replace_range(at + 4..at + 4 + end, "[TIME]");
-            }
+        if let Some(at) = line.find(" in ")
+            && let Some(end) = line[at + 4..].find("s:")
+        {
+            line.replace_range(at + 4..at + 4 + end, "[TIME]");
         }
         out.push_str(&line);
         out.push('\n');

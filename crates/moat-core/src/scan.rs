@@ -28,6 +28,9 @@ pub trait FileScanner: Sync {
     fn rule_count(&self) -> usize;
 }
 
+/// What one file gave: a skip, findings, suppressed count, lines, whether scanned.
+type PerFile = (Option<Skipped>, Vec<Finding>, usize, usize, bool);
+
 /// Runs `scanners` over every file under the settings' root.
 ///
 /// `progress` is told the number of files to read, then called once per file done.
@@ -40,7 +43,7 @@ pub fn run(
     let started = Instant::now();
     let walk = walk::files(settings)?;
     progress(Progress::Start(walk.files.len() as u64));
-    let per_file: Vec<(Option<Skipped>, Vec<Finding>, usize, usize, bool)> = walk
+    let per_file: Vec<PerFile> = walk
         .files
         .par_iter()
         .map(|candidate| {

@@ -6,6 +6,7 @@
 use crate::comparison::{self, Value};
 use crate::matcher::{Binding, Env, Match, Matcher};
 use crate::rule::{Clause, Formula};
+use crate::tree::offset;
 
 /// Where a formula is evaluated: node ids and the bytes they cover.
 #[derive(Debug, Clone, Copy)]
@@ -17,8 +18,8 @@ pub(crate) struct Scope {
 impl Matcher<'_, '_> {
     pub(crate) fn whole(&self) -> Scope {
         Scope {
-            ids: (0, self.tree.nodes.len() as u32),
-            bytes: (0, self.tree.src.len() as u32),
+            ids: (0, offset(self.tree.nodes.len())),
+            bytes: (0, offset(self.tree.src.len())),
         }
     }
 
@@ -30,7 +31,7 @@ impl Matcher<'_, '_> {
             Formula::Either(fs) => fs.iter().flat_map(|f| self.eval(f, scope)).collect(),
             Formula::And(clauses) => self.and(clauses, scope),
         };
-        self.dedup(&mut out);
+        dedup(&mut out);
         out
     }
 
@@ -51,16 +52,16 @@ impl Matcher<'_, '_> {
                         env.push((
                             key.into(),
                             Binding {
-                                start: (lo + m.start()) as u32,
-                                end: (lo + m.end()) as u32,
+                                start: offset(lo + m.start()),
+                                end: offset(lo + m.end()),
                                 node: None,
                             },
                         ));
                     }
                 }
                 Some(Match {
-                    start: (lo + whole.start()) as u32,
-                    end: (lo + whole.end()) as u32,
+                    start: offset(lo + whole.start()),
+                    end: offset(lo + whole.end()),
                     env,
                 })
             })
@@ -84,6 +85,10 @@ impl Matcher<'_, '_> {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per clause kind reads best side by side"
+    )]
     fn and(&self, clauses: &[Clause], scope: Scope) -> Vec<Match> {
         let first_positive = clauses
             .iter()
@@ -139,7 +144,7 @@ impl Matcher<'_, '_> {
                 }
                 Clause::MetavariableRegex { name, regex } => {
                     results.retain(|r| {
-                        self.lookup(&r.env, name).is_some_and(|b| {
+                        lookup(&r.env, name).is_some_and(|b| {
                             let text = self.text(&b);
                             regex.is_match(text) || regex.is_match(unquote(text))
                         })
@@ -149,7 +154,7 @@ impl Matcher<'_, '_> {
                     results = results
                         .into_iter()
                         .filter_map(|mut r| {
-                            let binding = self.lookup(&r.env, name)?;
+                            let binding = lookup(&r.env, name)?;
                             let scope = self.scope_of(&binding);
                             let inner = self.eval(formula, scope);
                             let found = inner.iter().find(|m| self.compatible(&r.env, &m.env))?;
@@ -161,14 +166,14 @@ impl Matcher<'_, '_> {
                 Clause::MetavariableComparison { name, expr, base } => {
                     results.retain(|r| {
                         comparison::eval(expr, &|var: &str| {
-                            let binding = self.lookup(&r.env, var)?;
+                            let binding = lookup(&r.env, var)?;
                             let text = self.text(&binding);
-                            if let (Some(base), Some(n)) = (base, name) {
-                                if n == var {
-                                    return i64::from_str_radix(unquote(text), *base)
-                                        .ok()
-                                        .map(Value::Int);
-                                }
+                            if let (Some(base), Some(n)) = (base, name)
+                                && n == var
+                            {
+                                return i64::from_str_radix(unquote(text), *base)
+                                    .ok()
+                                    .map(Value::Int);
                             }
                             Some(Value::of_code(text))
                         })
@@ -184,7 +189,7 @@ impl Matcher<'_, '_> {
                     // Several names focus on the span they share (Semgrep intersects them).
                     let mut span: Option<(u32, u32)> = None;
                     for name in names {
-                        let b = self.lookup(&r.env, name)?;
+                        let b = lookup(&r.env, name)?;
                         span = Some(match span {
                             None => (b.start, b.end),
                             Some((s, e)) => (s.max(b.start), e.min(b.end)),
@@ -220,10 +225,6 @@ impl Matcher<'_, '_> {
             .collect()
     }
 
-    pub(crate) fn lookup(&self, env: &Env, name: &str) -> Option<Binding> {
-        env.iter().find(|(n, _)| &**n == name).map(|(_, b)| *b)
-    }
-
     fn scope_of(&self, binding: &Binding) -> Scope {
         let ids = match binding.node {
             Some(n) => (n, self.tree.node(n).subtree_end),
@@ -240,19 +241,21 @@ fn unquote(text: &str) -> &str {
     crate::tree::string_body(text)
 }
 
-impl Matcher<'_, '_> {
-    /// Drops repeats: same span and same bindings.
-    fn dedup(&self, matches: &mut Vec<Match>) {
-        matches.sort_by_key(|m| (m.start, m.end));
-        matches.dedup_by(|a, b| {
-            a.start == b.start
-                && a.end == b.end
-                && a.env.len() == b.env.len()
-                && a.env
-                    .iter()
-                    .all(|(n, ba)| b.env.iter().any(|(m, bb)| n == m && ba == bb))
-        });
-    }
+pub(crate) fn lookup(env: &Env, name: &str) -> Option<Binding> {
+    env.iter().find(|(n, _)| &**n == name).map(|(_, b)| *b)
+}
+
+/// Drops repeats: same span and same bindings.
+fn dedup(matches: &mut Vec<Match>) {
+    matches.sort_by_key(|m| (m.start, m.end));
+    matches.dedup_by(|a, b| {
+        a.start == b.start
+            && a.end == b.end
+            && a.env.len() == b.env.len()
+            && a.env
+                .iter()
+                .all(|(n, ba)| b.env.iter().any(|(m, bb)| n == m && ba == bb))
+    });
 }
 
 /// One match per span, for reporting.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::language::Language;
-use crate::tree::string_body;
+use crate::tree::{offset, string_body};
 
 /// Local name → what it names.
 pub(crate) type Aliases = HashMap<String, Alias>;
@@ -27,7 +27,7 @@ trait Insert {
 
 impl Insert for Aliases {
     fn add(&mut self, local: &str, full: String, member: Option<Node<'_>>) {
-        let member = member.map(|m| (m.start_byte() as u32, m.end_byte() as u32));
+        let member = member.map(|m| (offset(m.start_byte()), offset(m.end_byte())));
         self.insert(local.to_owned(), Alias { full, member });
     }
 }
@@ -57,13 +57,13 @@ fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 fn python_import(node: Node<'_>, src: &str, aliases: &mut Aliases) {
     let mut cursor = node.walk();
     for name in node.children_by_field_name("name", &mut cursor) {
-        if name.kind() == "aliased_import" {
-            if let (Some(module), Some(alias)) = (
+        if name.kind() == "aliased_import"
+            && let (Some(module), Some(alias)) = (
                 name.child_by_field_name("name"),
                 name.child_by_field_name("alias"),
-            ) {
-                aliases.add(text(alias, src), text(module, src).to_owned(), None);
-            }
+            )
+        {
+            aliases.add(text(alias, src), text(module, src).to_owned(), None);
         }
     }
 }
@@ -198,15 +198,10 @@ fn require(node: Node<'_>, src: &str, aliases: &mut Aliases) {
                         if let (Some(key), Some(value)) = (
                             prop.child_by_field_name("key"),
                             prop.child_by_field_name("value"),
-                        ) {
-                            if value.kind() == "identifier" {
-                                let name = string_body(text(key, src));
-                                aliases.add(
-                                    text(value, src),
-                                    format!("{module}.{name}"),
-                                    Some(key),
-                                );
-                            }
+                        ) && value.kind() == "identifier"
+                        {
+                            let name = string_body(text(key, src));
+                            aliases.add(text(value, src), format!("{module}.{name}"), Some(key));
                         }
                     }
                     _ => {}

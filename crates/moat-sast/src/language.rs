@@ -231,10 +231,6 @@ impl Spec {
             }
         }
     }
-
-    pub(crate) fn kind_name(&self, kind: u16) -> &'static str {
-        self.grammar.node_kind_for_id(kind).unwrap_or("?")
-    }
 }
 
 /// The specs of every language, built once.

@@ -56,6 +56,10 @@ impl Matcher<'_, '_> {
             || matches!((a.node, b.node), (Some(x), Some(y)) if self.node_eq(x, y))
     }
 
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "x/y and a/b are the two sides"
+    )]
     fn node_eq(&self, x: u32, y: u32) -> bool {
         let t = self.tree;
         let (kx, ky) = (t.kind(x), t.kind(y));
@@ -125,6 +129,10 @@ impl Matcher<'_, '_> {
     /// Matches `p` against code node `c`, calling `k` with the bindings of each way it
     /// matches until `k` returns true (stop). Continuations let a later part of the
     /// pattern, or a later clause, reject one binding and try the next.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "p, c, k and t are the pattern, code node, continuation and tree throughout"
+    )]
     pub(crate) fn node(&self, p: &PNode, c: u32, env: &mut Env, k: K<'_>) -> bool {
         let t = self.tree;
         match p {

@@ -51,13 +51,11 @@ pub(crate) enum PNode {
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) kind: u16,
-    pub(crate) block: bool,
     pub(crate) open: bool,
     pub(crate) fields: Vec<u16>,
     pub(crate) positional: Vec<PNode>,
     pub(crate) keyed: Vec<PNode>,
     pub(crate) has_ellipsis: bool,
-    pub(crate) kids_fields: Vec<u16>,
 }
 
 #[derive(Debug)]
@@ -91,6 +89,10 @@ pub(crate) struct PatternError(pub(crate) String);
 
 /// Rewrites metavariables, ellipses and deep expressions into identifiers, leaving string
 /// literals alone.
+#[expect(
+    clippy::too_many_lines,
+    reason = "a small lexer; its cases read best in one match"
+)]
 pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
     let bytes = pattern.as_bytes();
     let mut out = String::with_capacity(pattern.len() + 16);
@@ -233,12 +235,12 @@ impl Compiler<'_, '_> {
     fn compile(&self, id: u32) -> Result<PNode, PatternError> {
         let text = placeholder(self.tree.text(id));
         // Inside a template, `...` text stands for any text and interpolations.
-        if text == "..." && !flag(&self.spec.string, self.tree.kind(id)) {
-            if let Some(parent) = Some(self.tree.node(id).parent).filter(|p| *p != u32::MAX) {
-                if flag(&self.spec.string, self.tree.kind(parent)) {
-                    return Ok(PNode::Ellipsis);
-                }
-            }
+        if text == "..."
+            && !flag(&self.spec.string, self.tree.kind(id))
+            && let Some(parent) = Some(self.tree.node(id).parent).filter(|p| *p != u32::MAX)
+            && flag(&self.spec.string, self.tree.kind(parent))
+        {
+            return Ok(PNode::Ellipsis);
         }
         // `**...` is how a dict pattern spells `...` (see `preprocess`).
         if text.trim_start_matches('*') == ELLIPSIS {
@@ -248,15 +250,15 @@ impl Compiler<'_, '_> {
         // so it equals a later `$X` in the body.
         let only_child =
             self.tree.kids(id).len() == 1 && !flag(&self.spec.wrapper, self.tree.kind(id));
-        if let Some(name) = text.strip_prefix(MV).filter(|_| !only_child) {
-            if is_name(name) {
-                return Ok(PNode::Metavar(Arc::from(format!("${name}"))));
-            }
+        if let Some(name) = text.strip_prefix(MV).filter(|_| !only_child)
+            && is_name(name)
+        {
+            return Ok(PNode::Metavar(Arc::from(format!("${name}"))));
         }
-        if let Some(name) = text.strip_prefix(SEQ_MV).filter(|_| !only_child) {
-            if is_name(name) {
-                return Ok(PNode::SeqMetavar(Arc::from(format!("$...{name}"))));
-            }
+        if let Some(name) = text.strip_prefix(SEQ_MV).filter(|_| !only_child)
+            && is_name(name)
+        {
+            return Ok(PNode::SeqMetavar(Arc::from(format!("$...{name}"))));
         }
         let node = *self.tree.node(id);
         let kids = self.tree.kids(id);
@@ -264,17 +266,17 @@ impl Compiler<'_, '_> {
         if let Some(callee) = kids
             .iter()
             .find(|k| self.tree.node(**k).field == self.spec.function_field)
+            && self.spec.function_field != 0
+            && self.tree.text(*callee) == DEEP
         {
-            if self.spec.function_field != 0 && self.tree.text(*callee) == DEEP {
-                let args = kids.iter().find(|k| *k != callee).copied();
-                let inner = args.and_then(|a| self.tree.kids(a).first().copied());
-                return match inner {
-                    Some(inner) => Ok(PNode::Deep(Box::new(self.compile(inner)?))),
-                    None => Err(PatternError(
-                        "`<... ...>` needs an expression inside".into(),
-                    )),
-                };
-            }
+            let args = kids.iter().find(|k| *k != callee).copied();
+            let inner = args.and_then(|a| self.tree.kids(a).first().copied());
+            return match inner {
+                Some(inner) => Ok(PNode::Deep(Box::new(self.compile(inner)?))),
+                None => Err(PatternError(
+                    "`<... ...>` needs an expression inside".into(),
+                )),
+            };
         }
         if flag(&self.spec.string, node.kind) {
             let content = self.tree.string_content(id);
@@ -357,7 +359,6 @@ impl Compiler<'_, '_> {
         let mut positional = Vec::new();
         let mut keyed = Vec::new();
         let mut fields = Vec::new();
-        let mut kids_fields = Vec::new();
         for kid in kids {
             let field = self.tree.node(*kid).field;
             if field != 0 && !fields.contains(&field) {
@@ -367,7 +368,6 @@ impl Compiler<'_, '_> {
             if flag(&self.spec.keyed, self.tree.kind(*kid)) {
                 keyed.push(compiled);
             } else {
-                kids_fields.push(field);
                 positional.push(compiled);
             }
         }
@@ -376,13 +376,11 @@ impl Compiler<'_, '_> {
             .any(|p| matches!(p, PNode::Ellipsis | PNode::SeqMetavar(_)));
         Ok(PNode::Node(Box::new(Inner {
             kind: node.kind,
-            block: flag(&self.spec.block, node.kind),
             open: flag(&self.spec.open, node.kind),
             fields,
             positional,
             keyed,
             has_ellipsis,
-            kids_fields,
         })))
     }
 }
@@ -445,8 +443,8 @@ impl Pattern {
                     .collect::<Result<Vec<_>, _>>()?;
                 (roots, None)
             } else {
-                let compiled = compiler.compile(root)?;
-                let kind = match &compiled {
+                let root_node = compiler.compile(root)?;
+                let kind = match &root_node {
                     PNode::Node(inner) => Some(inner.kind),
                     PNode::Leaf {
                         kind, ident: false, ..
@@ -454,7 +452,7 @@ impl Pattern {
                     PNode::Str(StrPat::Structural(_)) | PNode::Dotted(..) => Some(tree.kind(root)),
                     _ => None,
                 };
-                (vec![compiled], kind)
+                (vec![root_node], kind)
             };
         let mut literals = Vec::new();
         for r in &roots {
@@ -481,7 +479,7 @@ fn collect_literals(node: &PNode, out: &mut Vec<String>) {
             ..
         } if text.len() >= 3 => out.push(text.clone()),
         PNode::DottedMeta { prefix, .. } => {
-            out.push(prefix.rsplit('.').next().unwrap_or(prefix).to_owned())
+            out.push(prefix.rsplit('.').next().unwrap_or(prefix).to_owned());
         }
         PNode::Dotted(name, _) => {
             if let Some(last) = name.rsplit('.').next() {

@@ -462,6 +462,10 @@ pub(crate) fn suggest(unknown: &str, known: &[&str]) -> Option<String> {
 
 impl Rule {
     /// Compiles one rule as written; `path` is only for messages.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "checks each key of a rule in the order it is written"
+    )]
     pub(crate) fn compile(path: &Path, value: Value) -> Result<Rule, RuleError> {
         let id = value
             .get("id")
@@ -489,12 +493,12 @@ impl Rule {
             id: &syntax.id,
             language: Language::Python,
         };
-        if let Some(mode) = &syntax.mode {
-            if mode != "search" {
-                return Err(ctx.invalid(format!(
-                    "`mode: {mode}` is not supported yet; only pattern (search) rules"
-                )));
-            }
+        if let Some(mode) = &syntax.mode
+            && mode != "search"
+        {
+            return Err(ctx.invalid(format!(
+                "`mode: {mode}` is not supported yet; only pattern (search) rules"
+            )));
         }
         let severity: Severity = syntax
             .severity

@@ -123,9 +123,10 @@ impl RuleSet {
                     .literals()
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|lit| match literals.iter().position(|l| *l == lit) {
-                        Some(i) => i,
-                        None => {
+                    .map(|lit| {
+                        if let Some(i) = literals.iter().position(|l| *l == lit) {
+                            i
+                        } else {
                             literals.push(lit);
                             literals.len() - 1
                         }
@@ -193,6 +194,10 @@ impl RuleSet {
             scanned: true,
             ..FileReport::default()
         };
+        if text.len() > crate::tree::MAX_SOURCE {
+            report.partial = Some("too large to parse".into());
+            return report;
+        }
         let Some((tree, ts)) = Tree::parse(spec(language), text) else {
             report.partial = Some("the parser gave up on this file".into());
             return report;
@@ -211,9 +216,9 @@ impl RuleSet {
         let lines = LineIndex::new(text);
         for (index, formula, _) in runnable {
             let rule = &self.rules[*index];
-            let mut matches = matcher.eval(formula, matcher.whole());
-            crate::eval::one_per_span(&mut matches);
-            for m in matches {
+            let mut found = matcher.eval(formula, matcher.whole());
+            crate::eval::one_per_span(&mut found);
+            for m in found {
                 report
                     .findings
                     .push(finding(rule, &matcher, &lines, rel_path, &m));
@@ -316,8 +321,8 @@ fn finding(
     finding.owasp.clone_from(&info.owasp);
     finding.remediation.clone_from(&info.remediation);
     finding.references.clone_from(&info.references);
-    finding.snippet = lines.lines(start, end).to_owned();
-    finding.matched_code = matcher.tree.src[start..end].to_owned();
+    lines.lines(start, end).clone_into(&mut finding.snippet);
+    matcher.tree.src[start..end].clone_into(&mut finding.matched_code);
     for (name, binding) in &m.env {
         finding
             .evidence

@@ -28,9 +28,11 @@ pub(crate) struct RuleSyntax {
     pub(crate) paths: Option<PathsSyntax>,
     pub(crate) mode: Option<String>,
     /// Accepted for compatibility with Semgrep rule files; not used.
-    pub(crate) options: Option<Value>,
+    #[serde(rename = "options")]
+    pub(crate) _options: Option<Value>,
     /// Accepted for compatibility with Semgrep rule files; not used.
-    pub(crate) min_version: Option<Value>,
+    #[serde(rename = "min-version")]
+    pub(crate) _min_version: Option<Value>,
 }
 
 /// `paths:` include/exclude globs.
@@ -133,6 +135,12 @@ const CLAUSE_KEYS: &[&str] = &[
 impl<'de> Deserialize<'de> for ClauseSyntax {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
+        fn parse<T: serde::de::DeserializeOwned, E: Error>(
+            key: &str,
+            value: Value,
+        ) -> Result<T, E> {
+            serde_yaml_ng::from_value(value).map_err(|e| E::custom(format!("in `{key}`: {e}")))
+        }
         let map = serde_yaml_ng::Mapping::deserialize(deserializer)?;
         let mut entries = map.into_iter();
         let (Some((key, value)), None) = (entries.next(), entries.next()) else {
@@ -141,12 +149,6 @@ impl<'de> Deserialize<'de> for ClauseSyntax {
             ));
         };
         let key = key.as_str().unwrap_or_default().to_owned();
-        fn parse<T: serde::de::DeserializeOwned, E: Error>(
-            key: &str,
-            value: Value,
-        ) -> Result<T, E> {
-            serde_yaml_ng::from_value(value).map_err(|e| E::custom(format!("in `{key}`: {e}")))
-        }
         Ok(match key.as_str() {
             "pattern" => ClauseSyntax::Pattern(parse(&key, value)?),
             "patterns" => ClauseSyntax::Patterns(parse(&key, value)?),

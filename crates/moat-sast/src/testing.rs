@@ -207,7 +207,7 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
             .collect();
         for (line, id) in annotations.expected.difference(&found) {
             report.failures.push(Failure {
-                path: test.to_path_buf(),
+                path: test.clone(),
                 line: *line,
                 rule_id: id.clone(),
                 kind: FailureKind::Missed,
@@ -215,7 +215,7 @@ fn test_rule_file(file: &Path, report: &mut TestReport) {
         }
         for (line, id) in found.difference(&annotations.expected) {
             report.failures.push(Failure {
-                path: test.to_path_buf(),
+                path: test.clone(),
                 line: *line,
                 rule_id: id.clone(),
                 kind: FailureKind::Unexpected,

@@ -10,6 +10,15 @@ use crate::language::{Spec, flag};
 /// recursion in the matcher far from the stack limit.
 const MAX_DEPTH: usize = 2000;
 
+/// Byte offsets and node ids are `u32` to halve the tree's size. Sources over 4 GiB are
+/// refused before parsing (see [`MAX_SOURCE`]), so this never fails.
+pub(crate) fn offset(value: usize) -> u32 {
+    u32::try_from(value).expect("sources are smaller than 4 GiB")
+}
+
+/// The largest source the tree can hold; bigger ones are skipped by the scanner.
+pub(crate) const MAX_SOURCE: usize = u32::MAX as usize / 2;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Node {
     pub(crate) kind: u16,
@@ -89,7 +98,7 @@ impl<'s> Tree<'s> {
             let kind = usize::from(node.kind);
             // ERROR nodes have the id u16::MAX, beyond the grammar's kinds.
             if kind < tree.by_kind.len() {
-                tree.by_kind[kind].push(id as u32);
+                tree.by_kind[kind].push(offset(id));
             }
         }
         tree
@@ -126,14 +135,14 @@ impl<'s> Tree<'s> {
                 if transparent {
                     descend_as = Some((parent, Some(field)));
                 } else {
-                    let id = self.nodes.len() as u32;
+                    let id = offset(self.nodes.len());
                     self.nodes.push(Node {
                         kind: node.kind_id(),
                         field,
                         named: node.is_named(),
                         token: node.child_count() == 0,
-                        start: node.start_byte() as u32,
-                        end: node.end_byte() as u32,
+                        start: offset(node.start_byte()),
+                        end: offset(node.end_byte()),
                         parent,
                         kids_start: 0,
                         kids_len: 0,
@@ -142,11 +151,12 @@ impl<'s> Tree<'s> {
                     descend_as = Some((id, None));
                 }
             }
-            if let Some(level) = descend_as {
-                if levels.len() < MAX_DEPTH && cursor.goto_first_child() {
-                    levels.push(level);
-                    continue;
-                }
+            if let Some(level) = descend_as
+                && levels.len() < MAX_DEPTH
+                && cursor.goto_first_child()
+            {
+                levels.push(level);
+                continue;
             }
             loop {
                 if cursor.goto_next_sibling() {
@@ -174,16 +184,17 @@ impl<'s> Tree<'s> {
                 && flag(&spec.export, self.nodes[p as usize].kind)
                 && node.field == spec.declaration_field
             {
-                declaration_of.insert(p, id as u32);
+                declaration_of.insert(p, offset(id));
             }
         }
         for id in 0..self.nodes.len() {
             let p = self.nodes[id].parent;
-            if p != u32::MAX && flag(&spec.decorator, self.nodes[id].kind) {
-                if let Some(decl) = declaration_of.get(&p) {
-                    self.nodes[id].parent = *decl;
-                    self.nodes[id].field = 0;
-                }
+            if p != u32::MAX
+                && flag(&spec.decorator, self.nodes[id].kind)
+                && let Some(decl) = declaration_of.get(&p)
+            {
+                self.nodes[id].parent = *decl;
+                self.nodes[id].field = 0;
             }
         }
     }
@@ -210,7 +221,7 @@ impl<'s> Tree<'s> {
             let parent = self.nodes[id].parent;
             if parent != u32::MAX {
                 let p = parent as usize;
-                self.kids[(self.nodes[p].kids_start + fill[p]) as usize] = id as u32;
+                self.kids[(self.nodes[p].kids_start + fill[p]) as usize] = offset(id);
                 fill[p] += 1;
             }
         }
@@ -218,7 +229,7 @@ impl<'s> Tree<'s> {
         for id in (0..n).rev() {
             let node = self.nodes[id];
             let end = if node.kids_len == 0 {
-                id as u32 + 1
+                offset(id) + 1
             } else {
                 self.nodes[self.kids[(node.kids_start + node.kids_len - 1) as usize] as usize]
                     .subtree_end

@@ -85,7 +85,7 @@ fn eval_rules() -> RuleSet {
             Path::new("r.yaml"),
             "rules:\n  - id: eval\n    message: eval\n    severity: high\n    languages: [python, javascript, typescript]\n    pattern: eval($X)\n",
         )
-        .unwrap(),
+        .expect("the rule is valid"),
     )
 }
 

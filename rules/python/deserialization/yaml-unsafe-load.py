@@ -1,3 +1,4 @@
+import ruamel.yaml
 import yaml
 from yaml import SafeLoader
 
@@ -42,3 +43,10 @@ def parse_imported_safe_loader(body):
 def parse_c_safe(body):
     # ok: python.deserialization.yaml-unsafe-load
     return yaml.load(body, yaml.CSafeLoader)
+
+
+def parse_with_ruamel(path):
+    yaml = ruamel.yaml.YAML(typ="safe")
+    with open(path) as handle:
+        # ok: python.deserialization.yaml-unsafe-load
+        return yaml.load(handle)

@@ -51,3 +51,9 @@ def login_ordered():
     # ok: python.flask.flask-cookie-insecure
     response.set_cookie(key="sid", value="v", samesite="Strict", httponly=True, secure=True)
     return response
+
+
+def copy_cookies(jar, cookies):
+    for cookie in cookies:
+        # ok: python.flask.flask-cookie-insecure
+        jar.set_cookie(cookie)

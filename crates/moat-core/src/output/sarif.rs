@@ -5,6 +5,7 @@
 //! than typed builders would.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
@@ -29,7 +30,7 @@ fn uri(path: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -66,7 +67,7 @@ fn rule_descriptor(rule: &RuleInfo) -> Value {
     if !rule.references.is_empty() {
         markdown.push_str("\n\n## References\n\n");
         for reference in &rule.references {
-            markdown.push_str(&format!("- <{reference}>\n"));
+            let _ = writeln!(markdown, "- <{reference}>");
         }
     }
     let mut descriptor = json!({

@@ -4,6 +4,9 @@ use std::io::{self, Write};
 use super::Report;
 use crate::{Finding, ScanOutcome, Severity};
 
+/// Longest code frame shown; longer matches end with `...`.
+const MAX_FRAME: usize = 6;
+
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -58,7 +61,6 @@ fn frame(out: &mut String, finding: &Finding, paint: &Paint) {
     let lines: Vec<&str> = finding.snippet.lines().collect();
     let last = loc.start.line + lines.len().saturating_sub(1);
     let width = last.to_string().len();
-    const MAX_FRAME: usize = 6;
     for (i, line) in lines.iter().enumerate().take(MAX_FRAME) {
         let number = loc.start.line + i;
         let _ = writeln!(
@@ -81,10 +83,10 @@ fn frame(out: &mut String, finding: &Finding, paint: &Paint) {
     if lines.len() > MAX_FRAME {
         let _ = writeln!(out, "  {} ...", paint.on(DIM, &format!("{:>width$} |", "")));
     }
-    if let Some(fix) = finding.fixes.first() {
-        if let Some(edit) = fix.edits.first() {
-            let _ = writeln!(out, "  {} {}", paint.on(BOLD, "autofix:"), edit.replacement);
-        }
+    if let Some(fix) = finding.fixes.first()
+        && let Some(edit) = fix.edits.first()
+    {
+        let _ = writeln!(out, "  {} {}", paint.on(BOLD, "autofix:"), edit.replacement);
     }
     let mut remediation = finding.remediation.lines();
     if let Some(first) = remediation.next() {
