@@ -27,3 +27,13 @@ def anonymous():
 def form_field(forms):
     # ok: python.lang.hardcoded-password-argument
     return forms.CharField(label="password", max_length=128)
+
+
+def redacted(url):
+    # ok: python.lang.hardcoded-password-argument
+    return url.replace(password="********")
+
+
+def templated(render):
+    # ok: python.lang.hardcoded-password-argument
+    return render(user="{user}", password="${DB_PASSWORD}")

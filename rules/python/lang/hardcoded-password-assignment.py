@@ -28,3 +28,12 @@ password_reset_url = "/accounts/reset/"
 
 # ok: python.lang.hardcoded-password-assignment
 username = "admin"
+
+# ok: python.lang.hardcoded-password-assignment
+MASKED_PASSWORD = "********"
+
+# ok: python.lang.hardcoded-password-assignment
+ENV_DB_PASSWORD = "APP_DB_PASSWORD"
+
+# ok: python.lang.hardcoded-password-assignment
+template_password = "<your-password>"
