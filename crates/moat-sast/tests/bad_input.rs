@@ -126,3 +126,19 @@ fn empty_deep_and_huge_sources_do_not_crash() {
     let report = rules.scan_text(Language::TypeScript, "f.ts", &"eval(y);\n".repeat(20_000));
     assert_eq!(report.findings.len(), 20_000);
 }
+
+#[test]
+fn paths_include_and_exclude_limit_where_a_rule_runs() {
+    let rules = RuleSet::new(
+        parse_rules(
+            Path::new("r.yaml"),
+            "rules:\n  - id: eval\n    message: eval\n    severity: high\n    languages: [python]\n    paths:\n      include: [src/]\n      exclude: [\"*_test.py\"]\n    pattern: eval($X)\n",
+        )
+        .expect("the rule is valid"),
+    );
+    let count = |path: &str| rules.scan_text(Language::Python, path, "eval(x)\n").findings.len();
+    assert_eq!(count("src/app.py"), 1);
+    assert_eq!(count("src/deep/er/app.py"), 1);
+    assert_eq!(count("lib/app.py"), 0);
+    assert_eq!(count("src/app_test.py"), 0);
+}

@@ -36,3 +36,17 @@ def disable_old(ctx):
 def pyopenssl_modern():
     # ok: python.ssl.ssl-weak-protocol-version
     return SSL.Context(SSL.TLS_CLIENT_METHOD)
+
+
+def wrap(sock):
+    # ruleid: python.ssl.ssl-weak-protocol-version
+    return ssl.wrap_socket(sock, ssl_version=ssl.PROTOCOL_SSLv3)
+
+
+def is_legacy(ctx):
+    # ok: python.ssl.ssl-weak-protocol-version
+    return ctx.protocol == ssl.PROTOCOL_TLSv1
+
+
+# ok: python.ssl.ssl-weak-protocol-version
+LEGACY_NAMES = {ssl.PROTOCOL_TLSv1: "TLS 1.0", ssl.PROTOCOL_TLSv1_1: "TLS 1.1"}
