@@ -78,7 +78,8 @@ pub fn run(
                         reason: SkipReason::PartiallyParsed(p),
                     });
                     let lines = if scanned {
-                        file.text.lines().count()
+                        file.text.bytes().filter(|b| *b == b'\n').count()
+                            + usize::from(!file.text.is_empty() && !file.text.ends_with('\n'))
                     } else {
                         0
                     };

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::language::Language;
-use crate::tree::{offset, string_body};
+use crate::tree::{Tree, offset, string_body};
 
 /// Local name → what it names.
 pub(crate) type Aliases = HashMap<String, Alias>;
@@ -32,18 +32,40 @@ impl Insert for Aliases {
     }
 }
 
-pub(crate) fn collect(language: Language, root: Node<'_>, src: &str) -> Aliases {
+/// Finds import statements through the normalised tree's index by kind, so a file is
+/// not walked again; the tree-sitter node is then looked up by its span for field access.
+pub(crate) fn collect(language: Language, tree: &Tree<'_>, root: Node<'_>) -> Aliases {
     let mut aliases = Aliases::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match (language.is_python(), node.kind()) {
-            (true, "import_statement") => python_import(node, src, &mut aliases),
-            (true, "import_from_statement") => python_from_import(node, src, &mut aliases),
-            (false, "import_statement") => es_import(node, src, &mut aliases),
-            (false, "variable_declarator") => require(node, src, &mut aliases),
-            _ => {
-                let mut cursor = node.walk();
-                stack.extend(node.named_children(&mut cursor));
+    let src = tree.src;
+    let kinds: &[&str] = if language.is_python() {
+        &["import_statement", "import_from_statement"]
+    } else {
+        &["import_statement", "variable_declarator"]
+    };
+    let grammar = &tree.spec.grammar;
+    for kind_name in kinds {
+        let kind = grammar.id_for_node_kind(kind_name, true);
+        let Some(ids) = tree.by_kind.get(usize::from(kind)) else {
+            continue;
+        };
+        for id in ids {
+            let n = tree.node(*id);
+            let mut node = root.descendant_for_byte_range(n.start as usize, n.end as usize);
+            // The smallest node covering the span may be a child with the same span.
+            while let Some(candidate) = node {
+                if candidate.kind_id() == kind {
+                    break;
+                }
+                node = candidate
+                    .parent()
+                    .filter(|p| p.byte_range() == candidate.byte_range());
+            }
+            let Some(node) = node else { continue };
+            match (language.is_python(), *kind_name) {
+                (true, "import_statement") => python_import(node, src, &mut aliases),
+                (true, _) => python_from_import(node, src, &mut aliases),
+                (false, "import_statement") => es_import(node, src, &mut aliases),
+                (false, _) => require(node, src, &mut aliases),
             }
         }
     }

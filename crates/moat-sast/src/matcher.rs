@@ -100,35 +100,32 @@ impl Matcher<'_, '_> {
         }
     }
 
-    /// The dotted name of a code node with its head resolved through imports.
-    fn dotted(&self, id: u32) -> Option<String> {
+    /// Whether a code node is the dotted name `name` once its head is resolved through
+    /// imports. Compares from the right, without building strings: this runs for every
+    /// candidate of a `module.function(...)` pattern.
+    fn is_dotted(&self, id: u32, name: &str) -> bool {
         let t = self.tree;
         let kind = t.kind(id);
         if flag(&t.spec.identifier, kind) {
             let text = t.text(id);
-            return Some(
-                self.aliases
-                    .get(text)
-                    .map_or_else(|| text.to_owned(), |a| a.full.clone()),
-            );
+            return text == name || self.aliases.get(text).is_some_and(|a| a.full == name);
         }
-        if flag(&t.spec.attribute, kind) {
-            let kids = t.kids(id);
-            let object = kids
-                .iter()
-                .find(|k| t.node(**k).field == t.spec.object_field)?;
-            let property = kids
-                .iter()
-                .find(|k| t.node(**k).field == t.spec.property_field)?;
-            let head = self.dotted(*object)?;
-            return Some(format!("{head}.{}", t.text(*property)));
+        if !flag(&t.spec.attribute, kind) {
+            return false;
         }
-        None
+        let Some((head, last)) = name.rsplit_once('.') else {
+            return false;
+        };
+        let kids = t.kids(id);
+        let field = |f: u16| kids.iter().copied().find(|k| t.node(*k).field == f);
+        match (field(t.spec.object_field), field(t.spec.property_field)) {
+            (Some(object), Some(property)) => {
+                t.text(property) == last && self.is_dotted(object, head)
+            }
+            _ => false,
+        }
     }
 
-    /// Matches `p` against code node `c`, calling `k` with the bindings of each way it
-    /// matches until `k` returns true (stop). Continuations let a later part of the
-    /// pattern, or a later clause, reject one binding and try the next.
     #[expect(
         clippy::many_single_char_names,
         reason = "p, c, k and t are the pattern, code node, continuation and tree throughout"
@@ -172,7 +169,7 @@ impl Matcher<'_, '_> {
                 ok && k(env)
             }
             PNode::Dotted(name, structural) => {
-                if self.dotted(c).is_some_and(|d| d == *name) {
+                if self.is_dotted(c, name) {
                     k(env)
                 } else {
                     self.node(structural, c, env, k)
@@ -206,7 +203,12 @@ impl Matcher<'_, '_> {
                 }
                 self.node(structural, c, env, k)
             }
-            PNode::Leaf { kind, ident, text } => {
+            PNode::Leaf {
+                kind,
+                ident,
+                module,
+                text,
+            } => {
                 let ck = t.kind(c);
                 let kind_ok = if *ident {
                     flag(&t.spec.identifier, ck)
@@ -222,7 +224,7 @@ impl Matcher<'_, '_> {
                         }
                         // `import requests as rq`: the identifier `rq` is the name `requests`.
                         code == text
-                            || (*ident && self.aliases.get(code).is_some_and(|a| a.full == text))
+                            || (*module && self.aliases.get(code).is_some_and(|a| a.full == text))
                     });
                 ok && k(env)
             }

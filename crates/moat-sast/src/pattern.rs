@@ -42,6 +42,8 @@ pub(crate) enum PNode {
     Leaf {
         kind: u16,
         ident: bool,
+        /// The object of an attribute (`requests` in `requests.$M`): may be an import alias.
+        module: bool,
         text: Option<String>,
     },
     /// An inner node compared by kind and children.
@@ -353,6 +355,7 @@ impl Compiler<'_, '_> {
             return Ok(PNode::Leaf {
                 kind: node.kind,
                 ident: flag(&self.spec.identifier, node.kind),
+                module: false,
                 text: Some(leaf_text(self.tree.text(id), node.token)),
             });
         }
@@ -364,7 +367,17 @@ impl Compiler<'_, '_> {
             if field != 0 && !fields.contains(&field) {
                 fields.push(field);
             }
-            let compiled = self.compile(*kid)?;
+            let mut compiled = self.compile(*kid)?;
+            if field == self.spec.object_field
+                && flag(&self.spec.attribute, node.kind)
+                && let PNode::Leaf {
+                    ident: true,
+                    module,
+                    ..
+                } = &mut compiled
+            {
+                *module = true;
+            }
             if flag(&self.spec.keyed, self.tree.kind(*kid)) {
                 keyed.push(compiled);
             } else {

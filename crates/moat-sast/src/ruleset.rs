@@ -194,6 +194,10 @@ impl RuleSet {
             scanned: true,
             ..FileReport::default()
         };
+        // No rule can match: skip the parse, the biggest cost of a file.
+        if runnable.is_empty() {
+            return report;
+        }
         if text.len() > crate::tree::MAX_SOURCE {
             report.partial = Some("too large to parse".into());
             return report;
@@ -205,10 +209,7 @@ impl RuleSet {
         if let Some((line, col)) = tree.error {
             report.partial = Some(format!("syntax error at {line}:{col}"));
         }
-        if runnable.is_empty() {
-            return report;
-        }
-        let aliases = imports::collect(language, ts.root_node(), text);
+        let aliases = imports::collect(language, &tree, ts.root_node());
         let matcher = Matcher {
             tree: &tree,
             aliases: &aliases,

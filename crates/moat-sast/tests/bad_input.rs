@@ -136,7 +136,12 @@ fn paths_include_and_exclude_limit_where_a_rule_runs() {
         )
         .expect("the rule is valid"),
     );
-    let count = |path: &str| rules.scan_text(Language::Python, path, "eval(x)\n").findings.len();
+    let count = |path: &str| {
+        rules
+            .scan_text(Language::Python, path, "eval(x)\n")
+            .findings
+            .len()
+    };
     assert_eq!(count("src/app.py"), 1);
     assert_eq!(count("src/deep/er/app.py"), 1);
     assert_eq!(count("lib/app.py"), 0);
