@@ -325,6 +325,8 @@ fn gitignored_binary_and_non_utf8_files_are_skipped_and_counted() {
         ("ok.py", "x = 1\n"),
     ]);
     std::fs::write(repo.path().join("latin1.py"), b"x = '\xe9'\n").unwrap();
+    // No engine reads images: they are neither read nor counted.
+    std::fs::write(repo.path().join("logo.png"), b"\x89PNG\x00\x00").unwrap();
     let run = repo.moat(["scan", ".", "-v"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(

@@ -26,6 +26,11 @@ pub trait FileScanner: Sync {
     fn scan_file(&self, file: &SourceFile) -> FileReport;
     /// How many rules the engine runs, for the summary.
     fn rule_count(&self) -> usize;
+    /// Whether the engine would look at this file; files no engine wants are not read.
+    fn wants(&self, rel_path: &str) -> bool {
+        let _ = rel_path;
+        true
+    }
 }
 
 /// What one file gave: a skip, findings, suppressed count, lines, whether scanned.
@@ -41,7 +46,9 @@ pub fn run(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<ScanOutcome, WalkError> {
     let started = Instant::now();
-    let walk = walk::files(settings)?;
+    let mut walk = walk::files(settings)?;
+    walk.files
+        .retain(|c| scanners.iter().any(|s| s.wants(&c.rel_path)));
     progress(Progress::Start(walk.files.len() as u64));
     let per_file: Vec<PerFile> = walk
         .files

@@ -240,6 +240,10 @@ impl FileScanner for RuleSet {
     fn rule_count(&self) -> usize {
         self.rules.len()
     }
+
+    fn wants(&self, rel_path: &str) -> bool {
+        Language::of_path(Path::new(rel_path)).is_some_and(|l| self.by_language.contains_key(&l))
+    }
 }
 
 /// Byte offset → 1-based line and character column.
