@@ -62,8 +62,7 @@ pub(crate) fn list(args: &RulesListArgs) -> Result<ExitStatus> {
 }
 
 pub(crate) fn validate(args: &RulesPathArgs) -> Result<ExitStatus> {
-    let mut files = Vec::new();
-    collect(&args.path, &mut files);
+    let files = moat_sast::rule_files(&args.path)?;
     if files.is_empty() {
         anyhow::bail!(
             "{}: no rule files (.yaml or .yml) found",
@@ -92,23 +91,4 @@ pub(crate) fn validate(args: &RulesPathArgs) -> Result<ExitStatus> {
     } else {
         ExitStatus::Findings
     })
-}
-
-fn collect(path: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    if path.is_file() {
-        out.push(path.to_owned());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return;
-    };
-    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            collect(&p, out);
-        } else if moat_sast::is_rule_file(&p) {
-            out.push(p);
-        }
-    }
 }

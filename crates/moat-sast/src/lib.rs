@@ -29,4 +29,4 @@ mod tree;
 
 pub use language::Language;
 pub use rule::{Rule, RuleError, parse_rules};
-pub use ruleset::{RuleSet, is_rule_file};
+pub use ruleset::{RuleSet, is_rule_file, rule_files};

@@ -42,7 +42,8 @@ pub fn is_rule_file(path: &Path) -> bool {
     )
 }
 
-fn rule_files(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
+/// Every rule file (`.yaml`, `.yml`) at or under `path`, sorted.
+pub fn rule_files(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
     let meta = std::fs::metadata(path).map_err(|source| RuleError::Read {
         path: path.to_owned(),
         source,

@@ -13,7 +13,7 @@ use moat_core::suppress::inline_suppressed;
 
 use crate::language::Language;
 use crate::rule::{Rule, parse_rules};
-use crate::ruleset::{RuleSet, is_rule_file};
+use crate::ruleset::{RuleSet, is_rule_file, rule_files};
 
 /// What went wrong with one expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,8 +96,7 @@ impl TestReport {
 /// Tests every rule file under `path` (a file or a directory).
 pub fn run(path: &Path) -> TestReport {
     let mut report = TestReport::default();
-    let mut files = Vec::new();
-    collect(path, &mut files);
+    let files = rule_files(path).unwrap_or_default();
     if files.is_empty() {
         report.failures.push(Failure {
             path: path.to_owned(),
@@ -110,23 +109,6 @@ pub fn run(path: &Path) -> TestReport {
         test_rule_file(&file, &mut report);
     }
     report
-}
-
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_file() {
-        if is_rule_file(path) {
-            out.push(path.to_owned());
-        }
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        collect(&p, out);
-    }
 }
 
 fn error(report: &mut TestReport, path: &Path, message: String) {
