@@ -175,6 +175,40 @@ impl Matcher<'_, '_> {
                     self.node(structural, c, env, k)
                 }
             }
+            PNode::Chain { base, property } => {
+                if !flag(&t.spec.attribute, t.kind(c)) {
+                    return false;
+                }
+                let field =
+                    |of: u32, f: u16| t.kids(of).iter().copied().find(|k| t.node(*k).field == f);
+                let (Some(receiver), Some(prop)) = (
+                    field(c, t.spec.object_field),
+                    field(c, t.spec.property_field),
+                ) else {
+                    return false;
+                };
+                self.node(property, prop, env, &mut |env: &mut Env| {
+                    // Walk down the receiver chain: `a.b().c` → `a.b()` → `a.b` → `a`.
+                    let mut object = receiver;
+                    loop {
+                        if self.node(base, object, env, k) {
+                            return true;
+                        }
+                        let kind = t.kind(object);
+                        let next = if flag(&t.spec.attribute, kind) {
+                            field(object, t.spec.object_field)
+                        } else if t.spec.function_field != 0 {
+                            field(object, t.spec.function_field)
+                        } else {
+                            None
+                        };
+                        match next {
+                            Some(n) => object = n,
+                            None => return false,
+                        }
+                    }
+                })
+            }
             PNode::DottedMeta {
                 prefix,
                 name,

@@ -31,6 +31,12 @@ pub(crate) enum PNode {
     Str(StrPat),
     /// A dotted name (`subprocess.call`), matched through import aliases too.
     Dotted(String, Box<PNode>),
+    /// `$X. ... .name`: an attribute `name` reached from `$X` through any chain of
+    /// attributes and calls (`a.b().c.name`).
+    Chain {
+        base: Box<PNode>,
+        property: Box<PNode>,
+    },
     /// `module.$NAME`: also matches a name imported from `module` (`from m import x`).
     DottedMeta {
         prefix: String,
@@ -304,6 +310,28 @@ impl Compiler<'_, '_> {
             return Ok(PNode::Str(StrPat::Structural(Box::new(self.inner(id)?))));
         }
         if flag(&self.spec.attribute, node.kind) {
+            let field = |of: u32, f: u16| {
+                self.tree
+                    .kids(of)
+                    .iter()
+                    .copied()
+                    .find(|k| self.tree.node(*k).field == f)
+            };
+            if let (Some(object), Some(property)) = (
+                field(id, self.spec.object_field),
+                field(id, self.spec.property_field),
+            ) && flag(&self.spec.attribute, self.tree.kind(object))
+                && let (Some(base), Some(gap)) = (
+                    field(object, self.spec.object_field),
+                    field(object, self.spec.property_field),
+                )
+                && placeholder(self.tree.text(gap)) == ELLIPSIS
+            {
+                return Ok(PNode::Chain {
+                    base: Box::new(self.compile(base)?),
+                    property: Box::new(self.compile(property)?),
+                });
+            }
             if let Some(dotted) = self.dotted(id) {
                 return Ok(PNode::Dotted(dotted, Box::new(self.inner(id)?)));
             }
@@ -462,7 +490,9 @@ impl Pattern {
                     PNode::Leaf {
                         kind, ident: false, ..
                     } => Some(*kind),
-                    PNode::Str(StrPat::Structural(_)) | PNode::Dotted(..) => Some(tree.kind(root)),
+                    PNode::Str(StrPat::Structural(_)) | PNode::Dotted(..) | PNode::Chain { .. } => {
+                        Some(tree.kind(root))
+                    }
                     _ => None,
                 };
                 (vec![root_node], kind)
@@ -500,6 +530,7 @@ fn collect_literals(node: &PNode, out: &mut Vec<String>) {
             }
         }
         PNode::Deep(inner) => collect_literals(inner, out),
+        PNode::Chain { property, .. } => collect_literals(property, out),
         PNode::Node(inner) => {
             for kid in inner.positional.iter().chain(&inner.keyed) {
                 collect_literals(kid, out);
