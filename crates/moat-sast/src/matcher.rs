@@ -175,40 +175,7 @@ impl Matcher<'_, '_> {
                     self.node(structural, c, env, k)
                 }
             }
-            PNode::Chain { base, property } => {
-                if !flag(&t.spec.attribute, t.kind(c)) {
-                    return false;
-                }
-                let field =
-                    |of: u32, f: u16| t.kids(of).iter().copied().find(|k| t.node(*k).field == f);
-                let (Some(receiver), Some(prop)) = (
-                    field(c, t.spec.object_field),
-                    field(c, t.spec.property_field),
-                ) else {
-                    return false;
-                };
-                self.node(property, prop, env, &mut |env: &mut Env| {
-                    // Walk down the receiver chain: `a.b().c` → `a.b()` → `a.b` → `a`.
-                    let mut object = receiver;
-                    loop {
-                        if self.node(base, object, env, k) {
-                            return true;
-                        }
-                        let kind = t.kind(object);
-                        let next = if flag(&t.spec.attribute, kind) {
-                            field(object, t.spec.object_field)
-                        } else if t.spec.function_field != 0 {
-                            field(object, t.spec.function_field)
-                        } else {
-                            None
-                        };
-                        match next {
-                            Some(n) => object = n,
-                            None => return false,
-                        }
-                    }
-                })
-            }
+            PNode::Chain { base, property } => self.chain(base, property, c, env, k),
             PNode::DottedMeta {
                 prefix,
                 name,
@@ -264,6 +231,42 @@ impl Matcher<'_, '_> {
             }
             PNode::Node(inner) => t.kind(c) == inner.kind && self.children(inner, c, env, k),
         }
+    }
+
+    /// `$X. ... .name`: `name` matches, then `$X` matches some receiver down the chain.
+    fn chain(&self, base: &PNode, property: &PNode, c: u32, env: &mut Env, k: K<'_>) -> bool {
+        let t = self.tree;
+        if !flag(&t.spec.attribute, t.kind(c)) {
+            return false;
+        }
+        let field = |of: u32, f: u16| t.kids(of).iter().copied().find(|k| t.node(*k).field == f);
+        let (Some(receiver), Some(prop)) = (
+            field(c, t.spec.object_field),
+            field(c, t.spec.property_field),
+        ) else {
+            return false;
+        };
+        self.node(property, prop, env, &mut |env: &mut Env| {
+            // Walk down the receiver chain: `a.b().c` → `a.b()` → `a.b` → `a`.
+            let mut object = receiver;
+            loop {
+                if self.node(base, object, env, k) {
+                    return true;
+                }
+                let kind = t.kind(object);
+                let next = if flag(&t.spec.attribute, kind) {
+                    field(object, t.spec.object_field)
+                } else if t.spec.function_field != 0 {
+                    field(object, t.spec.function_field)
+                } else {
+                    None
+                };
+                match next {
+                    Some(n) => object = n,
+                    None => return false,
+                }
+            }
+        })
     }
 
     fn children(&self, inner: &Inner, c: u32, env: &mut Env, k: K<'_>) -> bool {

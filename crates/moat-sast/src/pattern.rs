@@ -309,50 +309,58 @@ impl Compiler<'_, '_> {
             }
             return Ok(PNode::Str(StrPat::Structural(Box::new(self.inner(id)?))));
         }
-        if flag(&self.spec.attribute, node.kind) {
-            let field = |of: u32, f: u16| {
-                self.tree
-                    .kids(of)
-                    .iter()
-                    .copied()
-                    .find(|k| self.tree.node(*k).field == f)
-            };
-            if let (Some(object), Some(property)) = (
-                field(id, self.spec.object_field),
-                field(id, self.spec.property_field),
-            ) && flag(&self.spec.attribute, self.tree.kind(object))
-                && let (Some(base), Some(gap)) = (
-                    field(object, self.spec.object_field),
-                    field(object, self.spec.property_field),
-                )
-                && placeholder(self.tree.text(gap)) == ELLIPSIS
-            {
-                return Ok(PNode::Chain {
-                    base: Box::new(self.compile(base)?),
-                    property: Box::new(self.compile(property)?),
-                });
-            }
-            if let Some(dotted) = self.dotted(id) {
-                return Ok(PNode::Dotted(dotted, Box::new(self.inner(id)?)));
-            }
-            let field = |f: u16| kids.iter().copied().find(|k| self.tree.node(*k).field == f);
-            if let (Some(object), Some(property)) = (
-                field(self.spec.object_field),
-                field(self.spec.property_field),
-            ) {
-                let var = placeholder(self.tree.text(property))
-                    .strip_prefix(MV)
-                    .filter(|n| is_name(n));
-                if let (Some(prefix), Some(var)) = (self.dotted(object), var) {
-                    return Ok(PNode::DottedMeta {
-                        prefix,
-                        name: Arc::from(format!("${var}")),
-                        structural: Box::new(self.inner(id)?),
-                    });
-                }
-            }
+        if flag(&self.spec.attribute, node.kind)
+            && let Some(special) = self.attribute(id)?
+        {
+            return Ok(special);
         }
         self.inner(id)
+    }
+
+    /// The special forms of an attribute pattern: `$X. ... .name`, a dotted name, and
+    /// `module.$NAME`; `None` for a plain attribute.
+    fn attribute(&self, id: u32) -> Result<Option<PNode>, PatternError> {
+        let field = |of: u32, f: u16| {
+            self.tree
+                .kids(of)
+                .iter()
+                .copied()
+                .find(|k| self.tree.node(*k).field == f)
+        };
+        if let (Some(object), Some(property)) = (
+            field(id, self.spec.object_field),
+            field(id, self.spec.property_field),
+        ) && flag(&self.spec.attribute, self.tree.kind(object))
+            && let (Some(base), Some(gap)) = (
+                field(object, self.spec.object_field),
+                field(object, self.spec.property_field),
+            )
+            && placeholder(self.tree.text(gap)) == ELLIPSIS
+        {
+            return Ok(Some(PNode::Chain {
+                base: Box::new(self.compile(base)?),
+                property: Box::new(self.compile(property)?),
+            }));
+        }
+        if let Some(dotted) = self.dotted(id) {
+            return Ok(Some(PNode::Dotted(dotted, Box::new(self.inner(id)?))));
+        }
+        if let (Some(object), Some(property)) = (
+            field(id, self.spec.object_field),
+            field(id, self.spec.property_field),
+        ) {
+            let var = placeholder(self.tree.text(property))
+                .strip_prefix(MV)
+                .filter(|n| is_name(n));
+            if let (Some(prefix), Some(var)) = (self.dotted(object), var) {
+                return Ok(Some(PNode::DottedMeta {
+                    prefix,
+                    name: Arc::from(format!("${var}")),
+                    structural: Box::new(self.inner(id)?),
+                }));
+            }
+        }
+        Ok(None)
     }
 
     fn dotted(&self, id: u32) -> Option<String> {
