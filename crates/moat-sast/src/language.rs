@@ -122,6 +122,8 @@ pub(crate) struct Spec {
     pub(crate) decorator: Vec<bool>,
     pub(crate) export: Vec<bool>,
     pub(crate) declaration_field: u16,
+    /// Nodes whose unnamed tokens carry meaning and are kept (`:` in `a[1:]` vs `a[:1]`).
+    pub(crate) keep_tokens: Vec<bool>,
 }
 
 fn table(grammar: &Grammar, named: &[&str], anonymous: &[&str]) -> Vec<bool> {
@@ -176,6 +178,7 @@ impl Spec {
                 decorator: table(g, &["decorator"], &[]),
                 export: table(g, &[], &[]),
                 declaration_field: 0,
+                keep_tokens: table(g, &["slice"], &[]),
                 grammar,
             }
         } else {
@@ -227,6 +230,7 @@ impl Spec {
                 decorator: table(g, &["decorator"], &[]),
                 export: table(g, &["export_statement"], &[]),
                 declaration_field: field(g, "declaration"),
+                keep_tokens: table(g, &[], &[]),
                 grammar,
             }
         }

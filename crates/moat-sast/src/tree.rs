@@ -124,7 +124,10 @@ impl<'s> Tree<'s> {
             let field =
                 inherited.unwrap_or_else(|| cursor.field_id().map_or(0, std::num::NonZero::get));
             let mut descend_as = None;
-            if parent == u32::MAX || self.kept(node, field) {
+            let keeps_tokens = parent != u32::MAX
+                && flag(&self.spec.keep_tokens, self.nodes[parent as usize].kind)
+                && !flag(&self.spec.skipped, node.kind_id());
+            if parent == u32::MAX || keeps_tokens || self.kept(node, field) {
                 let transparent = flag(&self.spec.paren, node.kind_id()) && {
                     let mut c = node.walk();
                     node.named_children(&mut c)
