@@ -1,0 +1,440 @@
+//! Taint ranges: which characters of a string came from a request, from where, and which
+//! vulnerability classes a sanitiser has already made them safe for.
+//!
+//! Offsets count characters (Unicode code points), as Python's `str` indexes them, so
+//! the agent can pass its indices straight through; [`Taint::byte_ranges`] converts for
+//! the analysers, which work on bytes.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// The kind of request data a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A query-string or form parameter.
+    Parameter,
+    /// A variable part of the path bound by the route (`/users/<id>`).
+    PathParameter,
+    /// The whole request path.
+    Path,
+    /// The raw query string.
+    Query,
+    /// A header value.
+    Header,
+    /// A header name.
+    HeaderName,
+    /// A cookie value.
+    Cookie,
+    /// The raw body.
+    Body,
+    /// A value inside a JSON body.
+    Json,
+    /// An uploaded file's name or content.
+    File,
+    /// The WSGI/ASGI environment.
+    Environ,
+}
+
+/// Where tainted text came from: the kind of source and its name (`id`, `User-Agent`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Origin {
+    /// The kind of source.
+    pub kind: SourceKind,
+    /// Its name: the parameter, header or cookie name; empty when it has none.
+    pub name: String,
+}
+
+impl Origin {
+    /// An origin shared by every range cut from the same source value.
+    pub fn new(kind: SourceKind, name: impl Into<String>) -> Arc<Origin> {
+        Arc::new(Origin {
+            kind,
+            name: name.into(),
+        })
+    }
+}
+
+/// A run of tainted characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaintRange {
+    /// First character, counted in code points.
+    pub start: usize,
+    /// Number of characters; never zero.
+    pub len: usize,
+    /// Where the characters came from.
+    pub origin: Arc<Origin>,
+    /// Vulnerability classes (bits of [`crate::taint::Taint::mark_secure`]) a sanitiser
+    /// has made these characters safe for.
+    pub secure: u32,
+}
+
+impl TaintRange {
+    fn end(&self) -> usize {
+        self.start + self.len
+    }
+}
+
+/// A string and its taint ranges, sorted and not overlapping.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Taint {
+    text: String,
+    chars: usize,
+    ranges: Vec<TaintRange>,
+}
+
+impl Taint {
+    /// Text that holds no request data.
+    pub fn untainted(text: impl Into<String>) -> Taint {
+        let text = text.into();
+        let chars = text.chars().count();
+        Taint {
+            text,
+            chars,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// Text that came, all of it, from `origin`.
+    pub fn whole(text: impl Into<String>, origin: Arc<Origin>) -> Taint {
+        let mut taint = Taint::untainted(text);
+        if taint.chars > 0 {
+            taint.ranges.push(TaintRange {
+                start: 0,
+                len: taint.chars,
+                origin,
+                secure: 0,
+            });
+        }
+        taint
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The ranges, sorted by start.
+    pub fn ranges(&self) -> &[TaintRange] {
+        &self.ranges
+    }
+
+    /// Whether any character is tainted.
+    pub fn is_tainted(&self) -> bool {
+        !self.ranges.is_empty()
+    }
+
+    /// The tainted character runs not yet made safe for vulnerability class `class`
+    /// (a bit of the secure mask), as byte ranges for the analysers.
+    pub fn byte_ranges_for(&self, class: u32) -> Vec<Range<usize>> {
+        let unsafe_ranges: Vec<&TaintRange> = self
+            .ranges
+            .iter()
+            .filter(|r| r.secure & class == 0)
+            .collect();
+        self.to_bytes(&unsafe_ranges)
+    }
+
+    /// Every tainted character run as byte ranges.
+    pub fn byte_ranges(&self) -> Vec<Range<usize>> {
+        self.to_bytes(&self.ranges.iter().collect::<Vec<_>>())
+    }
+
+    fn to_bytes(&self, ranges: &[&TaintRange]) -> Vec<Range<usize>> {
+        // One pass over the characters: ranges are sorted, so offsets only grow.
+        let mut out = Vec::with_capacity(ranges.len());
+        let mut offsets = self
+            .text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(self.text.len()));
+        let mut char_at = 0;
+        let mut byte_at = offsets.next().unwrap_or(0);
+        let mut advance = |to: usize, char_at: &mut usize, byte_at: &mut usize| {
+            while *char_at < to {
+                *byte_at = offsets.next().unwrap_or(self.text.len());
+                *char_at += 1;
+            }
+            *byte_at
+        };
+        for range in ranges {
+            let start = advance(range.start, &mut char_at, &mut byte_at);
+            let end = advance(range.end(), &mut char_at, &mut byte_at);
+            out.push(start..end);
+        }
+        out
+    }
+
+    /// Marks every range safe for the classes in `mask` (after `html.escape`, say).
+    #[must_use]
+    pub fn mark_secure(mut self, mask: u32) -> Taint {
+        for range in &mut self.ranges {
+            range.secure |= mask;
+        }
+        self
+    }
+
+    /// `self + other`: `other`'s ranges move right by this string's length.
+    #[must_use]
+    pub fn concat(&self, other: &Taint) -> Taint {
+        let mut out = self.clone();
+        out.text.push_str(&other.text);
+        out.extend_shifted(&other.ranges, self.chars);
+        out.chars += other.chars;
+        out
+    }
+
+    fn extend_shifted(&mut self, ranges: &[TaintRange], by: usize) {
+        for range in ranges {
+            let mut moved = range.clone();
+            moved.start += by;
+            self.push(moved);
+        }
+    }
+
+    /// Appends a range after the existing ones, merging it with the last when they touch
+    /// and agree on origin and safety, so repeated concatenation keeps ranges few.
+    fn push(&mut self, range: TaintRange) {
+        if let Some(last) = self.ranges.last_mut()
+            && last.end() == range.start
+            && Arc::ptr_eq(&last.origin, &range.origin)
+            && last.secure == range.secure
+        {
+            last.len += range.len;
+            return;
+        }
+        self.ranges.push(range);
+    }
+
+    /// Characters `start..end` (clamped), as Python's `s[start:end]` with non-negative
+    /// indices.
+    #[must_use]
+    pub fn slice(&self, start: usize, end: usize) -> Taint {
+        let end = end.min(self.chars);
+        let start = start.min(end);
+        let text: String = self.text.chars().skip(start).take(end - start).collect();
+        let mut out = Taint::untainted(text);
+        for range in &self.ranges {
+            let from = range.start.max(start);
+            let to = range.end().min(end);
+            if from < to {
+                out.push(TaintRange {
+                    start: from - start,
+                    len: to - from,
+                    origin: range.origin.clone(),
+                    secure: range.secure,
+                });
+            }
+        }
+        out
+    }
+
+    /// `sep.join(parts)`.
+    pub fn join(sep: &Taint, parts: &[Taint]) -> Taint {
+        let mut out = Taint::default();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out = out.concat(sep);
+            }
+            out = out.concat(part);
+        }
+        out
+    }
+
+    /// `s.replace(old, new)`: kept characters keep their taint, each inserted copy of
+    /// `new` brings `new`'s.
+    #[must_use]
+    pub fn replace(&self, old: &str, new: &Taint) -> Taint {
+        if old.is_empty() {
+            // Python inserts `new` between every character and at both ends.
+            let mut out = new.clone();
+            for i in 0..self.chars {
+                out = out.concat(&self.slice(i, i + 1)).concat(new);
+            }
+            return out;
+        }
+        let mut out = Taint::default();
+        let mut char_pos = 0;
+        let mut byte_pos = 0;
+        let old_chars = old.chars().count();
+        for (at, _) in self.text.match_indices(old) {
+            let between = self.text[byte_pos..at].chars().count();
+            out = out
+                .concat(&self.slice(char_pos, char_pos + between))
+                .concat(new);
+            char_pos += between + old_chars;
+            byte_pos = at + old.len();
+        }
+        out.concat(&self.slice(char_pos, self.chars))
+    }
+
+    /// `s.split(sep)`: each piece keeps the taint of its characters.
+    pub fn split(&self, sep: &str) -> Vec<Taint> {
+        if sep.is_empty() {
+            return vec![self.clone()];
+        }
+        let mut pieces = Vec::new();
+        let mut char_pos = 0;
+        let mut byte_pos = 0;
+        let sep_chars = sep.chars().count();
+        for (at, _) in self.text.match_indices(sep) {
+            let len = self.text[byte_pos..at].chars().count();
+            pieces.push(self.slice(char_pos, char_pos + len));
+            char_pos += len + sep_chars;
+            byte_pos = at + sep.len();
+        }
+        pieces.push(self.slice(char_pos, self.chars));
+        pieces
+    }
+
+    /// `s.strip()`: whitespace removed from both ends, taint kept on what stays.
+    #[must_use]
+    pub fn strip(&self) -> Taint {
+        let leading = self.text.chars().take_while(|c| c.is_whitespace()).count();
+        if leading == self.chars {
+            return self.slice(0, 0);
+        }
+        let trailing = self
+            .text
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
+        self.slice(leading, self.chars - trailing)
+    }
+
+    /// A case change (`upper`, `lower`...). When it keeps the length, each character
+    /// keeps its taint; when it does not (`"ß".upper()` is `"SS"`), the whole result is
+    /// tainted from the first origin, never left clean.
+    #[must_use]
+    pub fn map_case(&self, f: impl Fn(&str) -> String) -> Taint {
+        let text = f(&self.text);
+        let chars = text.chars().count();
+        if chars == self.chars {
+            return Taint {
+                text,
+                chars,
+                ranges: self.ranges.clone(),
+            };
+        }
+        match self.ranges.first() {
+            Some(first) => {
+                let mut whole = Taint::whole(text, first.origin.clone());
+                let secure = self.ranges.iter().fold(u32::MAX, |acc, r| acc & r.secure);
+                for range in &mut whole.ranges {
+                    range.secure = secure;
+                }
+                whole
+            }
+            None => Taint::untainted(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(text: &str) -> Taint {
+        Taint::whole(text, Origin::new(SourceKind::Parameter, "q"))
+    }
+
+    /// The tainted substrings, for readable assertions.
+    fn tainted(t: &Taint) -> Vec<String> {
+        t.byte_ranges()
+            .into_iter()
+            .map(|r| t.text()[r].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn concatenation_shifts_and_merges_ranges() {
+        let q = param("bob");
+        let s = Taint::untainted("name='")
+            .concat(&q)
+            .concat(&Taint::untainted("'"));
+        assert_eq!(s.text(), "name='bob'");
+        assert_eq!(tainted(&s), ["bob"]);
+        let twice = q.concat(&q);
+        assert_eq!(
+            twice.ranges().len(),
+            1,
+            "adjacent ranges of one origin merge"
+        );
+        let other = Taint::whole("x", Origin::new(SourceKind::Header, "h"));
+        assert_eq!(q.concat(&other).ranges().len(), 2);
+    }
+
+    #[test]
+    fn slicing_keeps_only_the_overlap() {
+        let s = Taint::untainted("ab")
+            .concat(&param("cdef"))
+            .concat(&Taint::untainted("gh"));
+        assert_eq!(tainted(&s.slice(1, 4)), ["cd"]);
+        assert_eq!(tainted(&s.slice(0, 2)), Vec::<String>::new());
+        assert_eq!(tainted(&s.slice(5, 100)), ["f"]);
+        assert_eq!(s.slice(9, 3).text(), "");
+    }
+
+    #[test]
+    fn offsets_count_characters_and_convert_to_bytes() {
+        let s = Taint::untainted("é→").concat(&param("ü1"));
+        assert_eq!(s.ranges()[0].start, 2);
+        assert_eq!(s.byte_ranges(), vec![Range { start: 5, end: 8 }]);
+        assert_eq!(tainted(&s), ["ü1"]);
+    }
+
+    #[test]
+    fn join_replace_split_strip() {
+        let parts = [param("a"), Taint::untainted("b"), param("c")];
+        let joined = Taint::join(&Taint::untainted(", "), &parts);
+        assert_eq!(joined.text(), "a, b, c");
+        assert_eq!(tainted(&joined), ["a", "c"]);
+
+        let s = Taint::untainted("x=").concat(&param("1;2"));
+        let replaced = s.replace(";", &Taint::untainted("&"));
+        assert_eq!(replaced.text(), "x=1&2");
+        assert_eq!(tainted(&replaced), ["1", "2"]);
+        let injected = Taint::untainted("a-b").replace("-", &param("OR"));
+        assert_eq!(tainted(&injected), ["OR"]);
+        assert_eq!(
+            Taint::untainted("ab").replace("", &param("_")).text(),
+            "_a_b_"
+        );
+
+        let pieces = param("k=v&z").split("&");
+        assert_eq!(
+            pieces.iter().map(Taint::text).collect::<Vec<_>>(),
+            ["k=v", "z"]
+        );
+        assert!(pieces.iter().all(Taint::is_tainted));
+
+        let padded = Taint::untainted("  ")
+            .concat(&param("v"))
+            .concat(&Taint::untainted(" "));
+        assert_eq!(tainted(&padded.strip()), ["v"]);
+        assert_eq!(Taint::untainted("   ").strip().text(), "");
+    }
+
+    #[test]
+    fn case_changes_never_drop_taint() {
+        let s = Taint::untainted("id=").concat(&param("abc"));
+        assert_eq!(tainted(&s.map_case(str::to_uppercase)), ["ABC"]);
+        let grown = param("straße").map_case(str::to_uppercase);
+        assert_eq!(grown.text(), "STRASSE");
+        assert_eq!(tainted(&grown), ["STRASSE"]);
+    }
+
+    #[test]
+    fn secure_marks_are_per_class() {
+        const XSS: u32 = 1;
+        const SQL: u32 = 2;
+        let s = Taint::untainted("<b>")
+            .concat(&param("x").mark_secure(XSS))
+            .concat(&param("y"));
+        assert_eq!(s.byte_ranges_for(XSS), vec![Range { start: 4, end: 5 }]);
+        assert_eq!(s.byte_ranges_for(SQL), [3..4, 4..5]);
+    }
+}
