@@ -14,3 +14,17 @@ pub mod sql;
 mod taint;
 
 pub use taint::{Origin, SourceKind, Taint, TaintRange};
+
+use std::ops::Range;
+
+/// The non-empty tainted ranges clamped to a string of `len` bytes: the analysers accept
+/// whatever offsets the agent hands them, never panicking on one past the end.
+pub(crate) fn clamped(
+    tainted: &[Range<usize>],
+    len: usize,
+) -> impl Iterator<Item = Range<usize>> + '_ {
+    tainted
+        .iter()
+        .map(move |range| range.start.min(len)..range.end.min(len))
+        .filter(|range| !range.is_empty())
+}

@@ -40,12 +40,7 @@ use std::ops::Range;
 /// A tainted argument starting with `-` (`ls {arg}` with `-la`) is not reported here:
 /// option injection depends on the program and is a separate check.
 pub fn injected(command: &str, tainted: &[Range<usize>]) -> bool {
-    let len = command.len();
-    let mut ranges = tainted
-        .iter()
-        .map(|range| range.start.min(len)..range.end.min(len))
-        .filter(|range| !range.is_empty())
-        .peekable();
+    let mut ranges = crate::clamped(tainted, command.len()).peekable();
     if ranges.peek().is_none() {
         return false;
     }

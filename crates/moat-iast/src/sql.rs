@@ -45,12 +45,7 @@ const MAX_DOLLAR_TAG: usize = 64;
 /// `standard_conforming_strings` (its default) treats a backslash in a plain `'…'`
 /// string as an ordinary byte; such a query is judged with `MySQL`'s rules.
 pub fn injected(query: &str, tainted: &[Range<usize>]) -> bool {
-    let len = query.len();
-    let mut ranges = tainted
-        .iter()
-        .map(|range| range.start.min(len)..range.end.min(len))
-        .filter(|range| !range.is_empty())
-        .peekable();
+    let mut ranges = crate::clamped(tainted, query.len()).peekable();
     if ranges.peek().is_none() {
         return false;
     }

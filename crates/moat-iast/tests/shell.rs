@@ -5,30 +5,20 @@ use std::time::{Duration, Instant};
 
 use moat_iast::shell::injected;
 
-/// Byte range of the first occurrence of `tainted` in `command`.
-fn span(command: &str, tainted: &str) -> Range<usize> {
-    let start = command
-        .find(tainted)
-        .unwrap_or_else(|| panic!("`{tainted}` is not in `{command}`"));
-    start..start + tainted.len()
-}
+mod common;
+
+use common::span;
 
 fn injected_at(command: &str, tainted: Range<usize>) -> bool {
     injected(command, &[tainted])
 }
 
 fn assert_injected(command: &str, tainted: &str) {
-    assert!(
-        injected(command, &[span(command, tainted)]),
-        "expected injection: `{tainted}` in `{command}`"
-    );
+    common::assert_injected(injected, command, tainted);
 }
 
 fn assert_safe(command: &str, tainted: &str) {
-    assert!(
-        !injected(command, &[span(command, tainted)]),
-        "expected safe: `{tainted}` in `{command}`"
-    );
+    common::assert_safe(injected, command, tainted);
 }
 
 #[test]

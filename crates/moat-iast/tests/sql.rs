@@ -5,30 +5,20 @@ use std::time::{Duration, Instant};
 
 use moat_iast::sql::injected;
 
-/// Byte range of the first occurrence of `tainted` in `query`.
-fn span(query: &str, tainted: &str) -> Range<usize> {
-    let start = query
-        .find(tainted)
-        .unwrap_or_else(|| panic!("`{tainted}` is not in `{query}`"));
-    start..start + tainted.len()
-}
+mod common;
+
+use common::span;
 
 fn injected_at(query: &str, tainted: Range<usize>) -> bool {
     injected(query, &[tainted])
 }
 
 fn assert_injected(query: &str, tainted: &str) {
-    assert!(
-        injected(query, &[span(query, tainted)]),
-        "expected injection: `{tainted}` in `{query}`"
-    );
+    common::assert_injected(injected, query, tainted);
 }
 
 fn assert_safe(query: &str, tainted: &str) {
-    assert!(
-        !injected(query, &[span(query, tainted)]),
-        "expected safe: `{tainted}` in `{query}`"
-    );
+    common::assert_safe(injected, query, tainted);
 }
 
 #[test]
