@@ -1,0 +1,58 @@
+//! The thin `PyO3` layer over `moat-iast`: the Python agent calls these functions from its
+//! hooks. Every entry point fails open: a panic inside the core is caught, logged once and
+//! answered with the harmless default, because a `PyO3` panic would otherwise surface in the
+//! application as a `BaseException` that ordinary `except Exception` handlers miss.
+
+use std::ops::Range;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::prelude::*;
+
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Runs `f`, turning a panic into `default` and one warning on stderr.
+fn guarded<T>(what: &str, default: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        if !PANICKED.swap(true, Ordering::Relaxed) {
+            eprintln!("moat-iast: internal error in {what}; the check was skipped (reported once)");
+        }
+        default
+    })
+}
+
+fn ranges(pairs: Vec<(usize, usize)>) -> Vec<Range<usize>> {
+    pairs.into_iter().map(|(start, end)| start..end).collect()
+}
+
+/// Whether the tainted byte ranges change the structure of an SQL query.
+#[pyfunction]
+fn sql_injected(query: &str, tainted: Vec<(usize, usize)>) -> bool {
+    guarded("sql_injected", false, || {
+        moat_iast::sql::injected(query, &ranges(tainted))
+    })
+}
+
+/// Whether the tainted byte ranges change the structure of a shell command.
+#[pyfunction]
+fn shell_injected(command: &str, tainted: Vec<(usize, usize)>) -> bool {
+    guarded("shell_injected", false, || {
+        moat_iast::shell::injected(command, &ranges(tainted))
+    })
+}
+
+/// Panics inside the core, so tests can prove the panic never reaches Python.
+#[pyfunction]
+fn _panic_for_tests() -> bool {
+    guarded("_panic_for_tests", false, || panic!("forced by a test"))
+}
+
+/// The extension module `moat_iast._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(sql_injected, m)?)?;
+    m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
