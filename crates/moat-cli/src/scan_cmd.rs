@@ -99,13 +99,12 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
         .or(config.scan.fail_on)
         .unwrap_or(Severity::Info);
 
-    if config.sast.enabled {
-        // Deep trees recurse in the matcher; give workers room.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(settings.jobs)
-            .stack_size(16 << 20)
-            .build_global();
-    }
+    // Deep trees recurse in the matcher; give workers room. Building the global pool can
+    // only fail if it already exists, which leaves a working pool.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.jobs)
+        .stack_size(16 << 20)
+        .build_global();
     let rules = if config.sast.enabled {
         Some(load_rules(args, &config, &base)?)
     } else {
