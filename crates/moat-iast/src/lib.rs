@@ -9,10 +9,12 @@
 //! assert!(moat_iast::sql::injected(query.text(), &query.byte_ranges()));
 //! ```
 
+mod report;
 pub mod shell;
 pub mod sql;
 mod taint;
 
+pub use report::{CodeLocation, Evidence, EvidencePart, Report, RequestInfo, VulnType};
 pub use taint::{Origin, SourceKind, Taint, TaintRange};
 
 use std::ops::Range;

@@ -66,7 +66,7 @@ pub struct TaintRange {
     pub len: usize,
     /// Where the characters came from.
     pub origin: Arc<Origin>,
-    /// Vulnerability classes (bits of [`crate::taint::Taint::mark_secure`]) a sanitiser
+    /// Vulnerability types ([`crate::VulnType::secure_bit`]) a sanitiser
     /// has made these characters safe for.
     pub secure: u32,
 }

@@ -1,0 +1,282 @@
+//! What the agent reports: one vulnerability, serialised as one JSON line with the fields
+//! of the `MOAT_IAST_OUTPUT` interface (`type`, `location`, `request`, `evidence`,
+//! `source`, `hash`).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::taint::{Origin, Taint};
+
+/// Vulnerability types, named as users of commercial IAST products know them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VulnType {
+    /// Tainted text changes an SQL statement.
+    SqlInjection,
+    /// Tainted operators reach a document database query.
+    NosqlInjection,
+    /// Tainted text changes a shell command or picks the program.
+    CommandInjection,
+    /// Tainted text reaches `eval`, `exec` or `compile`.
+    CodeInjection,
+    /// A tainted path escapes the intended directory.
+    PathTraversal,
+    /// A tainted scheme, host or port in an outgoing request.
+    Ssrf,
+    /// Tainted text changes an LDAP filter.
+    LdapInjection,
+    /// Tainted text changes an `XPath` expression.
+    XpathInjection,
+    /// CR or LF from the request reaches a response header.
+    HeaderInjection,
+    /// A redirect to a tainted location.
+    UnvalidatedRedirect,
+    /// Tainted, unescaped text in an HTML response.
+    Xss,
+    /// Tainted data stored in the session.
+    TrustBoundaryViolation,
+    /// Tainted data deserialised by an unsafe loader.
+    UntrustedDeserialization,
+    /// Tainted XML parsed with external entities on.
+    Xxe,
+    /// MD5 or SHA-1 used.
+    WeakHash,
+    /// DES, 3DES, RC4, Blowfish or ECB used.
+    WeakCipher,
+    /// A `random` value reaches a token, cookie, session or password.
+    WeakRandomness,
+    /// A cookie without `Secure`.
+    InsecureCookie,
+    /// A cookie without `HttpOnly`.
+    NoHttponlyCookie,
+    /// A cookie without `SameSite`.
+    NoSamesiteCookie,
+    /// An HTML response without `Strict-Transport-Security`.
+    HstsHeaderMissing,
+    /// An HTML response without `X-Content-Type-Options: nosniff`.
+    XcontenttypeHeaderMissing,
+    /// A stack trace in a response.
+    StacktraceLeak,
+    /// A hardcoded secret reaches an authentication call.
+    HardcodedSecret,
+    /// A hardcoded password reaches an authentication call.
+    HardcodedPassword,
+}
+
+impl VulnType {
+    /// The bit a sanitiser sets in [`crate::TaintRange::secure`] when it neutralises this
+    /// type for the characters it returns (`html.escape` sets [`VulnType::Xss`]'s).
+    pub fn secure_bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+/// Where in the application the sink was called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeLocation {
+    /// The application file, relative to its root when known.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// The request being served when the sink was called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestInfo {
+    /// HTTP method.
+    pub method: String,
+    /// Path of the request, or the route pattern when the framework gives one.
+    pub path: String,
+}
+
+/// One part of the evidence: untainted text, or tainted text with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidencePart {
+    /// The text.
+    pub value: String,
+    /// Set for tainted parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Origin>,
+}
+
+/// The value that reached the sink, cut into tainted and untainted parts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// The whole value.
+    pub value: String,
+    /// The value in order, tainted parts marked.
+    pub parts: Vec<EvidencePart>,
+}
+
+impl Evidence {
+    /// Evidence of a tainted value, its parts cut at range boundaries.
+    pub fn of(taint: &Taint) -> Evidence {
+        let text = taint.text();
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for (range, bytes) in taint.ranges().iter().zip(taint.byte_ranges()) {
+            if at < bytes.start {
+                parts.push(EvidencePart {
+                    value: text[at..bytes.start].to_owned(),
+                    source: None,
+                });
+            }
+            parts.push(EvidencePart {
+                value: text[bytes.clone()].to_owned(),
+                source: Some((*range.origin).clone()),
+            });
+            at = bytes.end;
+        }
+        if at < text.len() {
+            parts.push(EvidencePart {
+                value: text[at..].to_owned(),
+                source: None,
+            });
+        }
+        Evidence {
+            value: text.to_owned(),
+            parts,
+        }
+    }
+}
+
+/// One vulnerability as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The type.
+    #[serde(rename = "type")]
+    pub kind: VulnType,
+    /// The application frame that called the sink.
+    pub location: CodeLocation,
+    /// The request, when the sink ran inside one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestInfo>,
+    /// What reached the sink.
+    pub evidence: Evidence,
+    /// The first tainted source in the evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Origin>,
+    /// Identity for deduplication: type, file and line, so the same flaw hit by many
+    /// requests is one vulnerability.
+    pub hash: String,
+}
+
+impl Report {
+    /// A report of `kind` at `location` for the value `taint`.
+    pub fn new(
+        kind: VulnType,
+        location: CodeLocation,
+        request: Option<RequestInfo>,
+        taint: &Taint,
+    ) -> Report {
+        let evidence = Evidence::of(taint);
+        let source = taint.ranges().first().map(|r| (*r.origin).clone());
+        let hash = Report::hash_of(kind, &location);
+        Report {
+            kind,
+            location,
+            request,
+            evidence,
+            source,
+            hash,
+        }
+    }
+
+    fn hash_of(kind: VulnType, location: &CodeLocation) -> String {
+        let mut hasher = Sha256::new();
+        let kind = serde_json::to_string(&kind).expect("a unit variant always serialises");
+        for part in [
+            kind.as_str(),
+            location.path.as_str(),
+            &location.line.to_string(),
+        ] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        let mut hex = String::with_capacity(16);
+        for byte in &hasher.finalize()[..8] {
+            let _ = write!(hex, "{byte:02x}");
+        }
+        hex
+    }
+
+    /// The report as one line of JSON, without the newline.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(self).expect("reports hold only strings and numbers")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::taint::SourceKind;
+
+    fn report() -> Report {
+        let id = Taint::whole("1 OR 1=1", Origin::new(SourceKind::Parameter, "id"));
+        let query = Taint::untainted("SELECT * FROM t WHERE id = ").concat(&id);
+        Report::new(
+            VulnType::SqlInjection,
+            CodeLocation {
+                path: "app.py".into(),
+                line: 12,
+            },
+            Some(RequestInfo {
+                method: "GET".into(),
+                path: "/items".into(),
+            }),
+            &query,
+        )
+    }
+
+    #[test]
+    fn json_line_has_the_interface_fields() {
+        let json: serde_json::Value = serde_json::from_str(&report().to_json_line()).unwrap();
+        assert_eq!(json["type"], "SQL_INJECTION");
+        assert_eq!(json["location"]["path"], "app.py");
+        assert_eq!(json["location"]["line"], 12);
+        assert_eq!(json["request"]["method"], "GET");
+        assert_eq!(json["source"]["kind"], "parameter");
+        assert_eq!(json["source"]["name"], "id");
+        assert_eq!(json["evidence"]["parts"][1]["value"], "1 OR 1=1");
+        assert_eq!(
+            json["evidence"]["parts"][0]["value"],
+            "SELECT * FROM t WHERE id = "
+        );
+        assert!(json["evidence"]["parts"][0].get("source").is_none());
+        assert_eq!(json["hash"].as_str().unwrap().len(), 16);
+    }
+
+    #[test]
+    fn type_names_match_what_iast_users_know() {
+        let name = |t: VulnType| serde_json::to_string(&t).unwrap();
+        assert_eq!(name(VulnType::NoHttponlyCookie), "\"NO_HTTPONLY_COOKIE\"");
+        assert_eq!(
+            name(VulnType::XcontenttypeHeaderMissing),
+            "\"XCONTENTTYPE_HEADER_MISSING\""
+        );
+        assert_eq!(name(VulnType::Ssrf), "\"SSRF\"");
+        assert_eq!(name(VulnType::NosqlInjection), "\"NOSQL_INJECTION\"");
+        assert_ne!(
+            VulnType::Xss.secure_bit(),
+            VulnType::SqlInjection.secure_bit()
+        );
+    }
+
+    #[test]
+    fn hash_depends_on_type_and_place_not_on_the_value() {
+        let a = report();
+        let mut b = report();
+        b.evidence = Evidence::of(&Taint::untainted("other"));
+        assert_eq!(a.hash, Report::hash_of(b.kind, &b.location));
+        let moved = Report::hash_of(
+            VulnType::SqlInjection,
+            &CodeLocation {
+                path: "app.py".into(),
+                line: 13,
+            },
+        );
+        assert_ne!(a.hash, moved);
+    }
+}
