@@ -9,6 +9,7 @@
 //! assert!(moat_iast::sql::injected(query.text(), &query.byte_ranges()));
 //! ```
 
+pub mod path;
 mod report;
 pub mod shell;
 pub mod sql;
