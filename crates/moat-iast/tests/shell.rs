@@ -7,7 +7,7 @@ use moat_iast::shell::injected;
 
 mod common;
 
-use common::span;
+use common::{XorShift, random_ranges, random_text, span};
 
 fn injected_at(command: &str, tainted: Range<usize>) -> bool {
     injected(command, &[tainted])
@@ -217,29 +217,13 @@ fn deep_nesting_does_not_overflow_the_stack() {
     assert!(injected_at(&command, command.len() - 1..command.len()));
 }
 
-/// Deterministic pseudo-random numbers; tests must not depend on a seed from outside.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % (1 << 31)).expect("below 2^31, fits in usize")
-    }
-}
-
 fn random_command(rng: &mut XorShift, len: usize) -> String {
     const PIECES: &[&str] = &[
         "'", "\"", "`", "$", "$(", "${", "$'", ")", "}", "(", "\\", "#", " ", "\n", "\t", ";", "&",
         "&&", "|", "<", ">", ">>", "<<<", "*", "?", "[", "~", "a", "ls", "-x", "1", "=", "é", "€",
         "if", "then",
     ];
-    let mut command = String::with_capacity(len + 8);
-    while command.len() < len {
-        command.push_str(PIECES[rng.next() % PIECES.len()]);
-    }
-    command
+    random_text(rng, PIECES, len)
 }
 
 // Any quadratic step would take minutes on a megabyte; the bound is loose for slow CI.
@@ -247,12 +231,7 @@ fn random_command(rng: &mut XorShift, len: usize) -> String {
 fn megabyte_of_random_input_is_fast_and_never_panics() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let command = random_command(&mut rng, 1 << 20);
-    let ranges: Vec<Range<usize>> = (0..100_000)
-        .map(|_| {
-            let start = rng.next() % (command.len() + 100);
-            start..start + rng.next() % 2_000
-        })
-        .collect();
+    let ranges = random_ranges(&mut rng, command.len(), 100_000);
     let clock = Instant::now();
     let _ = injected(&command, &ranges);
     let quoted = format!("echo '{}'", "a".repeat(1 << 20));

@@ -7,7 +7,7 @@ use moat_iast::sql::injected;
 
 mod common;
 
-use common::span;
+use common::{XorShift, random_ranges, random_text, span};
 
 fn injected_at(query: &str, tainted: Range<usize>) -> bool {
     injected(query, &[tainted])
@@ -225,29 +225,13 @@ fn empty_query_is_never_injected() {
     assert!(!injected_at("", 0..10));
 }
 
-/// Deterministic pseudo-random numbers; tests must not depend on a seed from outside.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % (1 << 31)).expect("below 2^31, fits in usize")
-    }
-}
-
 fn random_query(rng: &mut XorShift, len: usize) -> String {
     const PIECES: &[&str] = &[
         "'", "''", "\"", "`", "$", "$$", "$a$", "\\", "-", "--", "#", "/*", "*/", " ", "\n", "a",
         "SELECT", "1", "1.5e3", "0x1f", "é", "€", "(", ")", ";", "E'", ".", "?", "%s", "%(n)s",
         ":name", "$1", "::",
     ];
-    let mut query = String::with_capacity(len + 8);
-    while query.len() < len {
-        query.push_str(PIECES[rng.next() % PIECES.len()]);
-    }
-    query
+    random_text(rng, PIECES, len)
 }
 
 // Any quadratic step would take minutes on a megabyte; the bound is loose for slow CI.
@@ -255,12 +239,7 @@ fn random_query(rng: &mut XorShift, len: usize) -> String {
 fn megabyte_of_random_input_is_fast_and_never_panics() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let query = random_query(&mut rng, 1 << 20);
-    let ranges: Vec<Range<usize>> = (0..100_000)
-        .map(|_| {
-            let start = rng.next() % (query.len() + 100);
-            start..start + rng.next() % 2_000
-        })
-        .collect();
+    let ranges = random_ranges(&mut rng, query.len(), 100_000);
     let clock = Instant::now();
     let _ = injected(&query, &ranges);
     let _ = injected_at(&query, 0..query.len());
