@@ -14,6 +14,7 @@ mod report;
 pub mod shell;
 pub mod sql;
 mod taint;
+pub mod url;
 
 pub use report::{CodeLocation, Evidence, EvidencePart, Report, RequestInfo, VulnType};
 pub use taint::{Origin, SourceKind, Taint, TaintRange};
