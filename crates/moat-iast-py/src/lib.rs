@@ -9,10 +9,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
 
+mod context;
+
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
 /// Runs `f`, turning a panic into `default` and one warning on stderr.
-fn guarded<T>(what: &str, default: T, f: impl FnOnce() -> T) -> T {
+pub(crate) fn guarded<T>(what: &str, default: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         if !PANICKED.swap(true, Ordering::Relaxed) {
             eprintln!("moat-iast: internal error in {what}; the check was skipped (reported once)");
@@ -50,6 +52,7 @@ fn _panic_for_tests() -> bool {
 /// The extension module `moat_iast._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<context::Context>()?;
     m.add_function(wrap_pyfunction!(sql_injected, m)?)?;
     m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;

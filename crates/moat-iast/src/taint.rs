@@ -38,6 +38,45 @@ pub enum SourceKind {
     Environ,
 }
 
+impl SourceKind {
+    /// Every kind, for parsing.
+    const ALL: [SourceKind; 11] = [
+        SourceKind::Parameter,
+        SourceKind::PathParameter,
+        SourceKind::Path,
+        SourceKind::Query,
+        SourceKind::Header,
+        SourceKind::HeaderName,
+        SourceKind::Cookie,
+        SourceKind::Body,
+        SourceKind::Json,
+        SourceKind::File,
+        SourceKind::Environ,
+    ];
+
+    /// The `snake_case` name used in reports (`path_parameter`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Parameter => "parameter",
+            SourceKind::PathParameter => "path_parameter",
+            SourceKind::Path => "path",
+            SourceKind::Query => "query",
+            SourceKind::Header => "header",
+            SourceKind::HeaderName => "header_name",
+            SourceKind::Cookie => "cookie",
+            SourceKind::Body => "body",
+            SourceKind::Json => "json",
+            SourceKind::File => "file",
+            SourceKind::Environ => "environ",
+        }
+    }
+
+    /// The kind named by [`SourceKind::as_str`], if any.
+    pub fn parse(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
 /// Where tainted text came from: the kind of source and its name (`id`, `User-Agent`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Origin {
@@ -425,6 +464,16 @@ mod tests {
         let grown = param("straße").map_case(str::to_uppercase);
         assert_eq!(grown.text(), "STRASSE");
         assert_eq!(tainted(&grown), ["STRASSE"]);
+    }
+
+    #[test]
+    fn kind_names_round_trip_and_match_the_json() {
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(SourceKind::parse("nope"), None);
     }
 
     #[test]

@@ -1,0 +1,170 @@
+//! The per-request taint map: which Python `str` objects hold request data, and where.
+//!
+//! Objects are keyed by identity. The context keeps a strong reference to every tainted
+//! object, so an id cannot be reused by another object while the request runs; the map
+//! and the references go when the request's context is dropped.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use moat_iast::{Origin, SourceKind, Taint};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// Strings shorter than this are cached singletons in `CPython` (`""`, one-character
+/// Latin-1 strings): tainting one would taint every use of it in the process.
+const MIN_TRACKED_CHARS: usize = 2;
+
+/// One request's taint state.
+#[pyclass(module = "moat_iast._native")]
+#[derive(Default)]
+pub(crate) struct Context {
+    tainted: Mutex<HashMap<usize, (Py<PyAny>, Taint)>>,
+}
+
+impl Context {
+    fn lookup(&self, obj: &Bound<'_, PyAny>) -> Option<Taint> {
+        let map = self.tainted.lock().ok()?;
+        map.get(&(obj.as_ptr() as usize))
+            .map(|(_, taint)| taint.clone())
+    }
+
+    /// The taint of a `str`, or an untainted copy of its text; `None` for other types.
+    fn taint_or_plain(&self, obj: &Bound<'_, PyAny>) -> Option<Taint> {
+        let text = obj.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
+        Some(self.lookup(obj).unwrap_or_else(|| Taint::untainted(text)))
+    }
+
+    fn store(&self, obj: &Bound<'_, PyAny>, taint: Taint) {
+        if !taint.is_tainted() || taint.text().chars().count() < MIN_TRACKED_CHARS {
+            return;
+        }
+        if let Ok(mut map) = self.tainted.lock() {
+            map.insert(obj.as_ptr() as usize, (obj.clone().unbind(), taint));
+        }
+    }
+
+    fn any_tainted(&self, objs: &[&Bound<'_, PyAny>]) -> bool {
+        self.tainted.lock().is_ok_and(|map| {
+            objs.iter()
+                .any(|o| map.contains_key(&(o.as_ptr() as usize)))
+        })
+    }
+}
+
+#[pymethods]
+impl Context {
+    #[new]
+    fn new() -> Self {
+        Context::default()
+    }
+
+    /// Marks all of `value` as coming from a source; returns the object to use from now on.
+    fn taint<'py>(
+        &self,
+        value: &Bound<'py, PyString>,
+        kind: &str,
+        name: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // `to_str` needs Python 3.10 under the stable ABI; `to_cow` works from 3.9.
+        let text = value.to_cow()?.into_owned();
+        let any = value.as_any();
+        self.store(
+            any,
+            Taint::whole(
+                text,
+                Origin::new(
+                    SourceKind::parse(kind).unwrap_or(SourceKind::Parameter),
+                    name,
+                ),
+            ),
+        );
+        Ok(any.clone())
+    }
+
+    /// Whether any character of `value` is tainted.
+    fn is_tainted(&self, value: &Bound<'_, PyAny>) -> bool {
+        self.lookup(value).is_some()
+    }
+
+    /// The tainted runs of `value`: `(start, length, kind, name)` in characters.
+    fn ranges(&self, value: &Bound<'_, PyAny>) -> Vec<(usize, usize, String, String)> {
+        self.lookup(value)
+            .map(|taint| {
+                taint
+                    .ranges()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.start,
+                            r.len,
+                            r.origin.kind.as_str().to_owned(),
+                            r.origin.name.clone(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `result = left + right`.
+    fn propagate_concat(
+        &self,
+        result: &Bound<'_, PyAny>,
+        left: &Bound<'_, PyAny>,
+        right: &Bound<'_, PyAny>,
+    ) {
+        if !self.any_tainted(&[left, right]) {
+            return;
+        }
+        if let (Some(l), Some(r)) = (self.taint_or_plain(left), self.taint_or_plain(right)) {
+            self.store(result, l.concat(&r));
+        }
+    }
+
+    /// `result = "".join(parts)` with `parts` already turned into `str`: also how an
+    /// f-string is assembled from its pieces.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts a Python list into a Vec"
+    )]
+    fn propagate_parts(
+        &self,
+        result: &Bound<'_, PyAny>,
+        separator: &Bound<'_, PyAny>,
+        parts: Vec<Bound<'_, PyAny>>,
+    ) {
+        let mut refs: Vec<&Bound<'_, PyAny>> = parts.iter().collect();
+        refs.push(separator);
+        if !self.any_tainted(&refs) {
+            return;
+        }
+        let Some(sep) = self.taint_or_plain(separator) else {
+            return;
+        };
+        let pieces: Option<Vec<Taint>> = parts.iter().map(|p| self.taint_or_plain(p)).collect();
+        if let Some(pieces) = pieces {
+            self.store(result, Taint::join(&sep, &pieces));
+        }
+    }
+
+    /// `result = value` when an operation returned equal text (`format(s, "")`, `str(s)`).
+    fn propagate_same(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
+        if let Some(taint) = self.lookup(value) {
+            self.store(result, taint);
+        }
+    }
+
+    /// Whether tainted text changes the structure of `query`.
+    fn sql_injected(&self, query: &Bound<'_, PyAny>) -> bool {
+        crate::guarded("Context.sql_injected", false, || {
+            self.lookup(query)
+                .is_some_and(|t| moat_iast::sql::injected(t.text(), &t.byte_ranges()))
+        })
+    }
+
+    /// How many objects are tracked, for tests of memory bounds.
+    fn __len__(&self) -> usize {
+        self.tainted.lock().map_or(0, |m| m.len())
+    }
+}
