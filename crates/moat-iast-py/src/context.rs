@@ -29,9 +29,14 @@ impl Context {
             .map(|(_, taint)| taint.clone())
     }
 
+    /// The text of a `str`; `None` for other types.
+    fn text_of(obj: &Bound<'_, PyAny>) -> Option<String> {
+        Some(obj.cast::<PyString>().ok()?.to_cow().ok()?.into_owned())
+    }
+
     /// The taint of a `str`, or an untainted copy of its text; `None` for other types.
     fn taint_or_plain(&self, obj: &Bound<'_, PyAny>) -> Option<Taint> {
-        let text = obj.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
+        let text = Context::text_of(obj)?;
         Some(self.lookup(obj).unwrap_or_else(|| Taint::untainted(text)))
     }
 
@@ -146,6 +151,70 @@ impl Context {
         if let Some(pieces) = pieces {
             self.store(result, Taint::join(&sep, &pieces));
         }
+    }
+
+    /// `result` computed from `inputs` by an operation whose mapping is not modelled
+    /// (`%`, `str.format`, `str.replace`): tainted runs are found in the result by text.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts a Python list into a Vec"
+    )]
+    fn propagate_found(&self, result: &Bound<'_, PyAny>, inputs: Vec<Bound<'_, PyAny>>) {
+        let tainted: Vec<Taint> = inputs.iter().filter_map(|i| self.lookup(i)).collect();
+        if tainted.is_empty() {
+            return;
+        }
+        let Some(text) = Context::text_of(result) else {
+            return;
+        };
+        let refs: Vec<&Taint> = tainted.iter().collect();
+        self.store(result, Taint::found_in(&text, &refs));
+    }
+
+    /// `result = value.replace(old, new)`: kept characters keep their taint, inserted
+    /// copies of `new` bring `new`'s.
+    fn propagate_replace(
+        &self,
+        result: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+        old: &Bound<'_, PyAny>,
+        new: &Bound<'_, PyAny>,
+    ) {
+        if !self.any_tainted(&[value, new]) {
+            return;
+        }
+        let (Some(taint), Some(old), Some(new)) = (
+            self.taint_or_plain(value),
+            Context::text_of(old),
+            self.taint_or_plain(new),
+        ) else {
+            return;
+        };
+        self.store(result, taint.replace(&old, &new));
+    }
+
+    /// `result = value[start:stop]` on a `str`, indices already normalised by `slice.indices`.
+    fn propagate_slice(
+        &self,
+        result: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+        start: usize,
+        stop: usize,
+    ) {
+        if let Some(taint) = self.lookup(value) {
+            self.store(result, taint.slice(start, stop));
+        }
+    }
+
+    /// `result = value.upper()` and other per-character changes.
+    fn propagate_case(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
+        let Some(taint) = self.lookup(value) else {
+            return;
+        };
+        let Some(text) = Context::text_of(result) else {
+            return;
+        };
+        self.store(result, taint.map_case(|_| text.clone()));
     }
 
     /// `result = value` when an operation returned equal text (`format(s, "")`, `str(s)`).

@@ -56,3 +56,33 @@ def test_outside_a_request_nothing_is_tracked():
 def test_untainted_strings_are_not_stored(ctx):
     run("q = 'SELECT ' + '1'\nr = f'{q} x'")
     assert len(ctx) == 0
+
+
+def test_percent_and_format_find_the_value_again(ctx):
+    user = ctx.taint("1 OR 1=1", "parameter", "id")
+    ns = run("a = 'SELECT * FROM t WHERE id = %s' % user\nb = 'WHERE id = {}'.format(user)\nc = '%(v)s' % {'v': user}", user=user)
+    assert ctx.sql_injected(ns["a"])
+    assert ctx.ranges(ns["b"]) == [(11, 8, "parameter", "id")]
+    assert ctx.is_tainted(ns["c"])
+
+
+def test_slices_and_methods_keep_taint_where_the_characters_go(ctx):
+    value = ctx.taint("  Alice; DROP  ", "parameter", "name")
+    ns = run(
+        "s = value[2:7]\nu = value.upper()\nparts = value.strip().split(';')\nr = value.replace('DROP', 'KEEP')\nstep = value[::2]",
+        value=value,
+    )
+    assert ns["s"] == "Alice" and ctx.ranges(ns["s"]) == [(0, 5, "parameter", "name")]
+    assert ctx.ranges(ns["u"]) == [(0, 15, "parameter", "name")]
+    assert [ctx.is_tainted(p) for p in ns["parts"]] == [True, True]
+    assert ns["r"] == "  Alice; KEEP  "
+    assert ctx.is_tainted(ns["r"])
+    assert ns["step"] == value[::2]
+
+
+def test_rewritten_methods_behave_like_the_originals(ctx):
+    ns = run(
+        "class Fmt:\n    def format(self, x):\n        return ('custom', x)\n"
+        "a = Fmt().format(1)\nb = 'a-b'.split('-', maxsplit=1)\nc = [1, 2, 3][1:]\nd = 7 % 3\ne = 'x'.center(5, '*')"
+    )
+    assert (ns["a"], ns["b"], ns["c"], ns["d"], ns["e"]) == (("custom", 1), ["a", "b"], [2, 3], 1, "**x**")

@@ -344,6 +344,43 @@ impl Taint {
         self.slice(leading, self.chars - trailing)
     }
 
+    /// Taint for `result`, an opaque function of `inputs` (`%`, `str.format`): every
+    /// occurrence in `result` of a tainted run of an input is tainted with that run's
+    /// origin. Where the text of a run appears by coincidence it is tainted too, which errs
+    /// towards reporting rather than missing a flow.
+    pub fn found_in(result: &str, inputs: &[&Taint]) -> Taint {
+        let mut found: Vec<TaintRange> = Vec::new();
+        for input in inputs {
+            for (range, bytes) in input.ranges.iter().zip(input.byte_ranges()) {
+                let needle = &input.text[bytes];
+                for (at, _) in result.match_indices(needle) {
+                    found.push(TaintRange {
+                        start: result[..at].chars().count(),
+                        len: range.len,
+                        origin: range.origin.clone(),
+                        secure: range.secure,
+                    });
+                }
+            }
+        }
+        found.sort_by_key(|r| r.start);
+        let mut out = Taint::untainted(result);
+        for range in found {
+            // Overlaps keep the first run; the rest of the later one still counts.
+            let covered = out.ranges.last().map_or(0, TaintRange::end);
+            if range.end() <= covered {
+                continue;
+            }
+            let start = range.start.max(covered);
+            out.push(TaintRange {
+                len: range.end() - start,
+                start,
+                ..range
+            });
+        }
+        out
+    }
+
     /// A case change (`upper`, `lower`...). When it keeps the length, each character
     /// keeps its taint; when it does not (`"ß".upper()` is `"SS"`), the whole result is
     /// tainted from the first origin, never left clean.
@@ -464,6 +501,17 @@ mod tests {
         let grown = param("straße").map_case(str::to_uppercase);
         assert_eq!(grown.text(), "STRASSE");
         assert_eq!(tainted(&grown), ["STRASSE"]);
+    }
+
+    #[test]
+    fn formatting_finds_each_tainted_run_in_the_result() {
+        let id = param("42 OR 1");
+        let result = format!("id = {} and again {}", id.text(), id.text());
+        let found = Taint::found_in(&result, &[&id, &Taint::untainted("id = %s")]);
+        assert_eq!(tainted(&found), ["42 OR 1", "42 OR 1"]);
+        assert!(!Taint::found_in("nothing here", &[&id]).is_tainted());
+        let overlapping = Taint::found_in("abcde", &[&param("abc"), &param("cde")]);
+        assert_eq!(tainted(&overlapping), ["abc", "de"]);
     }
 
     #[test]

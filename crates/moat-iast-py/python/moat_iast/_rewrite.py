@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from types import CodeType
 
+from moat_iast._ops import METHODS
+
 OPS = "__moat_iast_ops__"
 
 
@@ -20,8 +22,17 @@ def _op(name: str, node: ast.AST) -> ast.Attribute:
 class _Rewriter(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.op, ast.Add):
-            return ast.copy_location(ast.Call(func=_op("add", node), args=[node.left, node.right], keywords=[]), node)
+        name = {ast.Add: "add", ast.Mod: "mod"}.get(type(node.op))
+        if name is not None:
+            return ast.copy_location(ast.Call(func=_op(name, node), args=[node.left, node.right], keywords=[]), node)
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Slice):
+            none = ast.Constant(value=None)
+            bounds = [part if part is not None else none for part in (node.slice.lower, node.slice.upper, node.slice.step)]
+            return ast.copy_location(ast.Call(func=_op("slice_of", node), args=[node.value, *bounds], keywords=[]), node)
         return node
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
@@ -49,8 +60,18 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1 and not node.keywords:
+        if not isinstance(func, ast.Attribute):
+            return node
+        if func.attr == "join" and len(node.args) == 1 and not node.keywords:
             return ast.copy_location(ast.Call(func=_op("join", node), args=[func.value, node.args[0]], keywords=[]), node)
+        plain = not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords)
+        if func.attr in METHODS and plain:
+            args = ast.List(elts=list(node.args), ctx=ast.Load())
+            kwargs = ast.Dict(keys=[ast.Constant(value=k.arg) for k in node.keywords], values=[k.value for k in node.keywords])
+            return ast.copy_location(
+                ast.Call(func=_op("method", node), args=[func.value, ast.Constant(value=func.attr), args, kwargs], keywords=[]),
+                node,
+            )
         return node
 
 
