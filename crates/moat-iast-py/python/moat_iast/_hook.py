@@ -1,0 +1,85 @@
+"""The import hook: rewrites the application's own modules as they are imported.
+
+Only modules whose file lies under an application root (the working directory by
+default, or the `os.pathsep`-separated `MOAT_IAST_APP_ROOTS`) and outside the standard
+library and site-packages are rewritten. Rewritten code is never written to
+`__pycache__`, so running without the agent later uses the plain bytecode.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import sysconfig
+from types import ModuleType
+from typing import Optional, Sequence
+
+from moat_iast import _ops
+from moat_iast._rewrite import OPS, rewrite
+
+
+def _library_dirs() -> list[str]:
+    dirs = set()
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(name)
+        if path:
+            dirs.add(os.path.realpath(path))
+    for path in sys.path:
+        if "site-packages" in path or "dist-packages" in path:
+            dirs.add(os.path.realpath(path))
+    return sorted(dirs)
+
+
+def _app_roots() -> list[str]:
+    configured = os.environ.get("MOAT_IAST_APP_ROOTS")
+    roots = configured.split(os.pathsep) if configured else [os.getcwd()]
+    return [os.path.realpath(r) for r in roots if r]
+
+
+def _inside(path: str, dirs: Sequence[str]) -> bool:
+    return any(path == d or path.startswith(d + os.sep) for d in dirs)
+
+
+class _RewritingLoader(importlib.machinery.SourceFileLoader):
+    def get_code(self, fullname: str):  # type: ignore[override]
+        source = self.get_data(self.path)
+        try:
+            return rewrite(source.decode("utf-8"), self.path)
+        except Exception:
+            # Fail open: a module the rewriter cannot handle runs as written.
+            return super().source_to_code(source, self.path)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__dict__[OPS] = _ops
+        super().exec_module(module)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def __init__(self) -> None:
+        self._roots = _app_roots()
+        self._libraries = _library_dirs()
+
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None):
+        if fullname.startswith("moat_iast"):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        origin = os.path.realpath(spec.origin or "")
+        if not _inside(origin, self._roots) or _inside(origin, self._libraries):
+            return None
+        spec.loader = _RewritingLoader(fullname, spec.origin)
+        return spec
+
+
+_installed: Optional[_Finder] = None
+
+
+def install() -> None:
+    """Puts the rewriting finder first on `sys.meta_path`; calling it again does nothing."""
+    global _installed
+    if _installed is None:
+        _installed = _Finder()
+        sys.meta_path.insert(0, _installed)
