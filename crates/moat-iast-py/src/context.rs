@@ -224,6 +224,38 @@ impl Context {
         }
     }
 
+    /// The report line for an SQL injection through `query`, or `None` when the query is
+    /// clean: the JSON object of the `MOAT_IAST_OUTPUT` interface.
+    #[pyo3(signature = (query, path, line, method=None, request_path=None))]
+    fn sql_report(
+        &self,
+        query: &Bound<'_, PyAny>,
+        path: String,
+        line: u32,
+        method: Option<String>,
+        request_path: Option<String>,
+    ) -> Option<String> {
+        crate::guarded("Context.sql_report", None, || {
+            let taint = self.lookup(query)?;
+            if !moat_iast::sql::injected(taint.text(), &taint.byte_ranges()) {
+                return None;
+            }
+            let request = method
+                .zip(request_path)
+                .map(|(method, path)| moat_iast::RequestInfo { method, path });
+            let location = moat_iast::CodeLocation { path, line };
+            Some(
+                moat_iast::Report::new(
+                    moat_iast::VulnType::SqlInjection,
+                    location,
+                    request,
+                    &taint,
+                )
+                .to_json_line(),
+            )
+        })
+    }
+
     /// Whether tainted text changes the structure of `query`.
     fn sql_injected(&self, query: &Bound<'_, PyAny>) -> bool {
         crate::guarded("Context.sql_injected", false, || {

@@ -83,3 +83,9 @@ def install() -> None:
     if _installed is None:
         _installed = _Finder()
         sys.meta_path.insert(0, _installed)
+        try:
+            from moat_iast import _flask
+
+            _flask.install(_installed._roots)
+        except Exception as error:  # fail open: the hook still runs without sources
+            print(f"moat-iast: sources not installed: {error}", file=sys.stderr)
