@@ -7,13 +7,16 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use moat_iast::{Origin, SourceKind, Taint};
+use moat_iast::{Origin, SourceKind, Taint, VulnType};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 /// Strings shorter than this are cached singletons in `CPython` (`""`, one-character
 /// Latin-1 strings): tainting one would taint every use of it in the process.
 const MIN_TRACKED_CHARS: usize = 2;
+
+/// A sink analyser of the core: text and tainted byte ranges to a verdict.
+type Analyser = fn(&str, &[std::ops::Range<usize>]) -> bool;
 
 /// One request's taint state.
 #[pyclass(module = "moat_iast._native")]
@@ -224,35 +227,36 @@ impl Context {
         }
     }
 
-    /// The report line for an SQL injection through `query`, or `None` when the query is
-    /// clean: the JSON object of the `MOAT_IAST_OUTPUT` interface.
-    #[pyo3(signature = (query, path, line, method=None, request_path=None))]
-    fn sql_report(
+    /// The report line when tainted text in `value` makes the sink `sink` (`sql`,
+    /// `shell`, `path` or `url`) vulnerable, or `None` when it is clean: the JSON object
+    /// of the `MOAT_IAST_OUTPUT` interface.
+    #[pyo3(signature = (sink, value, path, line, method=None, request_path=None))]
+    fn report(
         &self,
-        query: &Bound<'_, PyAny>,
+        sink: &str,
+        value: &Bound<'_, PyAny>,
         path: String,
         line: u32,
         method: Option<String>,
         request_path: Option<String>,
     ) -> Option<String> {
-        crate::guarded("Context.sql_report", None, || {
-            let taint = self.lookup(query)?;
-            if !moat_iast::sql::injected(taint.text(), &taint.byte_ranges()) {
+        crate::guarded("Context.report", None, || {
+            let (kind, check): (VulnType, Analyser) = match sink {
+                "sql" => (VulnType::SqlInjection, moat_iast::sql::injected),
+                "shell" => (VulnType::CommandInjection, moat_iast::shell::injected),
+                "path" => (VulnType::PathTraversal, moat_iast::path::traversal),
+                "url" => (VulnType::Ssrf, moat_iast::url::ssrf),
+                _ => return None,
+            };
+            let taint = self.lookup(value)?;
+            if !check(taint.text(), &taint.byte_ranges_for(kind.secure_bit())) {
                 return None;
             }
             let request = method
                 .zip(request_path)
                 .map(|(method, path)| moat_iast::RequestInfo { method, path });
             let location = moat_iast::CodeLocation { path, line };
-            Some(
-                moat_iast::Report::new(
-                    moat_iast::VulnType::SqlInjection,
-                    location,
-                    request,
-                    &taint,
-                )
-                .to_json_line(),
-            )
+            Some(moat_iast::Report::new(kind, location, request, &taint).to_json_line())
         })
     }
 

@@ -93,3 +93,20 @@ def test_safe_endpoints_and_harmless_values_are_silent(served):
     assert get("/safe-quoted", name="x' OR '1'='1")["rows"] == []
     assert get("/vulnerable", id="2")["rows"] == [["bob"]]
     assert reports() == []
+
+
+def test_command_injection_through_a_shell(served):
+    get, reports = served
+    get("/ping", host="example.com; id")
+    found = reports()
+    assert [(r["type"], r["location"]["line"]) for r in found] == [
+        ("COMMAND_INJECTION", line_of('subprocess.call("echo ping " + host'))
+    ]
+    assert found[0]["source"] == {"kind": "parameter", "name": "host"}
+
+
+def test_plain_or_quoted_shell_arguments_are_silent(served):
+    get, reports = served
+    get("/ping", host="example.com")
+    get("/ping-quoted", host="example.com; id")
+    assert reports() == []

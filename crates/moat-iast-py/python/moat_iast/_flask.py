@@ -49,18 +49,24 @@ def _request_info() -> tuple[Any, Any]:
     return None, None
 
 
-def _check_sql(query: Any) -> None:
+def _check(sink: str, value: Any) -> None:
+    """Asks the core whether tainted text makes this sink call vulnerable; reports if so."""
     ctx = _context.current()
-    if ctx is None or type(query) is not str:
+    if ctx is None or type(value) is not str or not ctx.is_tainted(value):
         return
     try:
         path, line = _report.app_frame(_ROOTS)
         method, request_path = _request_info()
-        report = ctx.sql_report(query, os.path.relpath(path, _ROOTS[0]) if _ROOTS else path, line, method, request_path)
+        where = os.path.relpath(path, _ROOTS[0]) if _ROOTS and path.startswith(_ROOTS[0]) else path
+        report = ctx.report(sink, value, where, line, method, request_path)
         if report is not None:
             _report.emit(report)
     except Exception:
         pass
+
+
+def _check_sql(query: Any) -> None:
+    _check("sql", query)
 
 
 class _Cursor(sqlite3.Cursor):
@@ -78,9 +84,31 @@ class _Connection(sqlite3.Connection):
         return super().execute(sql, *args)
 
 
+def _install_shell() -> None:
+    import subprocess
+
+    original_system = os.system
+
+    def system(command: Any) -> int:
+        _check("shell", command)
+        return original_system(command)
+
+    os.system = system
+
+    original_popen_init = subprocess.Popen.__init__
+
+    def popen_init(self: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
+        if kwargs.get("shell"):
+            _check("shell", args)
+        original_popen_init(self, args, *rest, **kwargs)
+
+    subprocess.Popen.__init__ = popen_init  # type: ignore[method-assign]
+
+
 def install(roots: list[str]) -> None:
-    """Patches Werkzeug's request data, Flask's request cycle and sqlite3.connect."""
+    """Patches Werkzeug's request data, Flask's request cycle, sqlite3 and shell calls."""
     _ROOTS[:] = roots
+    _install_shell()
     original_connect = sqlite3.connect
 
     def connect(*args: Any, **kwargs: Any) -> Any:

@@ -1,6 +1,9 @@
-"""A small Flask service with vulnerable and safe SQL endpoints, for the agent's tests."""
+"""A small Flask service with vulnerable and safe SQL and shell endpoints, for the agent's tests."""
 
+import os
+import shlex
 import sqlite3
+import subprocess
 import sys
 
 from flask import Flask, request
@@ -43,6 +46,20 @@ def safe_parameter():
     user_id = request.args.get("id", "")
     rows = db().execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchall()
     return {"rows": rows}
+
+
+@app.route("/ping")
+def ping():
+    host = request.args.get("host", "")
+    status = subprocess.call("echo ping " + host + " > /dev/null", shell=True)
+    return {"status": status}
+
+
+@app.route("/ping-quoted")
+def ping_quoted():
+    host = shlex.quote(request.args.get("host", ""))
+    status = os.system("echo ping " + host + " > /dev/null")
+    return {"status": status}
 
 
 if __name__ == "__main__":
