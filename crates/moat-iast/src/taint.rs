@@ -219,9 +219,7 @@ impl Taint {
     #[must_use]
     pub fn concat(&self, other: &Taint) -> Taint {
         let mut out = self.clone();
-        out.text.push_str(&other.text);
-        out.extend_shifted(&other.ranges, self.chars);
-        out.chars += other.chars;
+        out.append(other);
         out
     }
 
@@ -270,43 +268,36 @@ impl Taint {
         out
     }
 
-    /// `sep.join(parts)`.
+    /// `sep.join(parts)`, built in one buffer so joining many parts stays linear.
     pub fn join(sep: &Taint, parts: &[Taint]) -> Taint {
         let mut out = Taint::default();
         for (i, part) in parts.iter().enumerate() {
             if i > 0 {
-                out = out.concat(sep);
+                out.append(sep);
             }
-            out = out.concat(part);
+            out.append(part);
         }
         out
     }
 
+    fn append(&mut self, other: &Taint) {
+        self.text.push_str(&other.text);
+        self.extend_shifted(&other.ranges, self.chars);
+        self.chars += other.chars;
+    }
+
     /// `s.replace(old, new)`: kept characters keep their taint, each inserted copy of
-    /// `new` brings `new`'s.
+    /// `new` brings `new`'s. As in Python, it is `new.join(s.split(old))`, where an empty
+    /// `old` splits between every character and at both ends.
     #[must_use]
     pub fn replace(&self, old: &str, new: &Taint) -> Taint {
-        if old.is_empty() {
-            // Python inserts `new` between every character and at both ends.
-            let mut out = new.clone();
-            for i in 0..self.chars {
-                out = out.concat(&self.slice(i, i + 1)).concat(new);
-            }
-            return out;
+        if !old.is_empty() {
+            return Taint::join(new, &self.split(old));
         }
-        let mut out = Taint::default();
-        let mut char_pos = 0;
-        let mut byte_pos = 0;
-        let old_chars = old.chars().count();
-        for (at, _) in self.text.match_indices(old) {
-            let between = self.text[byte_pos..at].chars().count();
-            out = out
-                .concat(&self.slice(char_pos, char_pos + between))
-                .concat(new);
-            char_pos += between + old_chars;
-            byte_pos = at + old.len();
-        }
-        out.concat(&self.slice(char_pos, self.chars))
+        let mut pieces = vec![self.slice(0, 0)];
+        pieces.extend((0..self.chars).map(|i| self.slice(i, i + 1)));
+        pieces.push(self.slice(self.chars, self.chars));
+        Taint::join(new, &pieces)
     }
 
     /// `s.split(sep)`: each piece keeps the taint of its characters.

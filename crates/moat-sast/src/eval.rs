@@ -110,17 +110,11 @@ impl Matcher<'_, '_> {
                 continue;
             }
             match clause {
-                Clause::Positive(f) => {
+                // Semgrep keeps a positive match that lies inside a match of every other
+                // positive pattern, the same test as `pattern-inside`.
+                Clause::Positive(f) | Clause::Inside(f) => {
                     let others = self.eval(f, scope);
-                    results = self.intersect(results, &others, |r, o| {
-                        r.start >= o.start && r.end <= o.end
-                    });
-                }
-                Clause::Inside(f) => {
-                    let others = self.eval(f, scope);
-                    results = self.intersect(results, &others, |r, o| {
-                        r.start >= o.start && r.end <= o.end
-                    });
+                    results = self.intersect(results, &others);
                 }
                 Clause::Not(f) => {
                     let others = self.eval(f, scope);
@@ -207,12 +201,9 @@ impl Matcher<'_, '_> {
         results
     }
 
-    fn intersect(
-        &self,
-        results: Vec<Match>,
-        others: &[Match],
-        inside: impl Fn(&Match, &Match) -> bool,
-    ) -> Vec<Match> {
+    /// Keeps each result inside a compatible match of `others`, adding its bindings.
+    fn intersect(&self, results: Vec<Match>, others: &[Match]) -> Vec<Match> {
+        let inside = |r: &Match, o: &Match| r.start >= o.start && r.end <= o.end;
         results
             .into_iter()
             .filter_map(|mut r| {

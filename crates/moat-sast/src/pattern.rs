@@ -195,11 +195,13 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
             }
             b'$' => {
                 let rest = &pattern[i + 1..];
-                if let Some(name) = rest.strip_prefix("...") {
-                    let len = name
-                        .bytes()
+                let name_len = |s: &str| {
+                    s.bytes()
                         .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                        .count();
+                        .count()
+                };
+                if let Some(name) = rest.strip_prefix("...") {
+                    let len = name_len(name);
                     if len > 0 {
                         out.push_str(SEQ_MV);
                         out.push_str(&name[..len]);
@@ -207,10 +209,7 @@ pub(crate) fn preprocess(pattern: &str, python: bool) -> String {
                         continue;
                     }
                 }
-                let len = rest
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                    .count();
+                let len = name_len(rest);
                 if len > 0 {
                     out.push_str(MV);
                     out.push_str(&rest[..len]);

@@ -215,15 +215,20 @@ impl RuleSet {
             tree: &tree,
             aliases: &aliases,
         };
-        let lines = LineIndex::new(text);
+        // Most files have no finding: index their lines only when one appears.
+        let lines = std::cell::OnceCell::new();
         for (index, formula, _) in runnable {
             let rule = &self.rules[*index];
             let mut found = matcher.eval(formula, matcher.whole());
             crate::eval::one_per_span(&mut found);
             for m in found {
-                report
-                    .findings
-                    .push(finding(rule, &matcher, &lines, rel_path, &m));
+                report.findings.push(finding(
+                    rule,
+                    &matcher,
+                    lines.get_or_init(|| LineIndex::new(text)),
+                    rel_path,
+                    &m,
+                ));
             }
         }
         report

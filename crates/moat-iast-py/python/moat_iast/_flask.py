@@ -65,13 +65,10 @@ def _check(sink: str, value: Any) -> None:
         pass
 
 
-def _check_sql(query: Any) -> None:
-    _check("sql", query)
-
 
 class _Cursor(sqlite3.Cursor):
     def execute(self, sql: Any, *args: Any) -> Any:  # type: ignore[override]
-        _check_sql(sql)
+        _check("sql", sql)
         return super().execute(sql, *args)
 
 
@@ -80,7 +77,7 @@ class _Connection(sqlite3.Connection):
         return super().cursor(factory)
 
     def execute(self, sql: Any, *args: Any) -> Any:  # type: ignore[override]
-        _check_sql(sql)
+        _check("sql", sql)
         return super().execute(sql, *args)
 
 
