@@ -9,20 +9,22 @@ use std::sync::Mutex;
 
 use moat_iast::{Origin, SourceKind, Taint, VulnType};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString};
 
 /// Strings shorter than this are cached singletons in `CPython` (`""`, one-character
 /// Latin-1 strings): tainting one would taint every use of it in the process.
 const MIN_TRACKED_CHARS: usize = 2;
 
-/// A sink analyser of the core: text and tainted byte ranges to a verdict.
-type Analyser = fn(&str, &[std::ops::Range<usize>]) -> bool;
+/// How many tainted objects one request tracks unless told otherwise.
+const DEFAULT_MAX_TRACKED: usize = 10_000;
 
 /// One request's taint state.
 #[pyclass(module = "moat_iast._native")]
-#[derive(Default)]
 pub(crate) struct Context {
     tainted: Mutex<HashMap<usize, (Py<PyAny>, Taint)>>,
+    /// Past this many tainted objects, new ones are not tracked: memory per request stays
+    /// bounded whatever the request holds, at the price of missing flows in huge ones.
+    max_tracked: usize,
 }
 
 impl Context {
@@ -32,9 +34,14 @@ impl Context {
             .map(|(_, taint)| taint.clone())
     }
 
-    /// The text of a `str`; `None` for other types.
+    /// The text of a `str`, or of `bytes` read as Latin-1 (one character per byte, so
+    /// ASCII keeps its offsets through `encode` and `decode`); `None` for other types.
     fn text_of(obj: &Bound<'_, PyAny>) -> Option<String> {
-        Some(obj.cast::<PyString>().ok()?.to_cow().ok()?.into_owned())
+        if let Ok(text) = obj.cast::<PyString>() {
+            return Some(text.to_cow().ok()?.into_owned());
+        }
+        let bytes = obj.cast::<PyBytes>().ok()?;
+        Some(bytes.as_bytes().iter().map(|&b| char::from(b)).collect())
     }
 
     /// The taint of a `str`, or an untainted copy of its text; `None` for other types.
@@ -47,9 +54,18 @@ impl Context {
         if !taint.is_tainted() || taint.text().chars().count() < MIN_TRACKED_CHARS {
             return;
         }
-        if let Ok(mut map) = self.tainted.lock() {
+        if let Ok(mut map) = self.tainted.lock()
+            && (map.len() < self.max_tracked || map.contains_key(&(obj.as_ptr() as usize)))
+        {
             map.insert(obj.as_ptr() as usize, (obj.clone().unbind(), taint));
         }
+    }
+
+    fn origin(kind: &str, name: &str) -> std::sync::Arc<Origin> {
+        Origin::new(
+            SourceKind::parse(kind).unwrap_or(SourceKind::Parameter),
+            name,
+        )
     }
 
     fn any_tainted(&self, objs: &[&Bound<'_, PyAny>]) -> bool {
@@ -63,31 +79,73 @@ impl Context {
 #[pymethods]
 impl Context {
     #[new]
-    fn new() -> Self {
-        Context::default()
+    #[pyo3(signature = (max_tracked=DEFAULT_MAX_TRACKED))]
+    fn new(max_tracked: usize) -> Self {
+        Context {
+            tainted: Mutex::default(),
+            max_tracked,
+        }
     }
 
-    /// Marks all of `value` as coming from a source; returns the object to use from now on.
-    fn taint<'py>(
-        &self,
-        value: &Bound<'py, PyString>,
-        kind: &str,
-        name: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        // `to_str` needs Python 3.10 under the stable ABI; `to_cow` works from 3.9.
-        let text = value.to_cow()?.into_owned();
-        let any = value.as_any();
-        self.store(
-            any,
-            Taint::whole(
-                text,
-                Origin::new(
-                    SourceKind::parse(kind).unwrap_or(SourceKind::Parameter),
-                    name,
+    /// Marks all of `value` (a `str` or `bytes`) as coming from a source; returns it.
+    fn taint<'py>(&self, value: &Bound<'py, PyAny>, kind: &str, name: &str) -> Bound<'py, PyAny> {
+        if let Some(text) = Context::text_of(value) {
+            self.store(value, Taint::whole(text, Context::origin(kind, name)));
+        }
+        value.clone()
+    }
+
+    /// Marks only some characters of `value` as request data: `runs` holds
+    /// `(start, length, kind, name)` in characters, as a route's variables in a path.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts a Python list into a Vec"
+    )]
+    fn taint_runs(&self, value: &Bound<'_, PyAny>, runs: Vec<(usize, usize, String, String)>) {
+        let Some(text) = Context::text_of(value) else {
+            return;
+        };
+        let runs: Vec<_> = runs
+            .iter()
+            .map(|(start, len, kind, name)| (*start, *len, Context::origin(kind, name)))
+            .collect();
+        self.store(value, Taint::from_runs(text, &runs));
+    }
+
+    /// `result` is `value` passed through a sanitiser that neutralises the vulnerability
+    /// types named in `kinds` (`html.escape` and `XSS`): it keeps `value`'s taint with
+    /// those types marked safe. Unknown names are ignored.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts a Python list into a Vec"
+    )]
+    fn mark_secure(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>, kinds: Vec<String>) {
+        let Some(taint) = self.lookup(value) else {
+            return;
+        };
+        let Some(text) = Context::text_of(result) else {
+            return;
+        };
+        let mask = kinds
+            .iter()
+            .filter_map(|k| VulnType::from_name(k))
+            .fold(0, |mask, kind| mask | kind.secure_bit());
+        // The sanitised text differs from the input (`<` became `&lt;`): every character
+        // of the result takes the input's first origin, safe for what was sanitised.
+        let secured = if text == taint.text() {
+            taint.mark_secure(mask)
+        } else {
+            match taint.ranges().first() {
+                Some(first) => Taint::whole(text, first.origin.clone()).mark_secure(
+                    mask | taint
+                        .ranges()
+                        .iter()
+                        .fold(u32::MAX, |acc, r| acc & r.secure),
                 ),
-            ),
-        );
-        Ok(any.clone())
+                None => return,
+            }
+        };
+        self.store(result, secured);
     }
 
     /// Whether any character of `value` is tainted.
@@ -227,44 +285,41 @@ impl Context {
         }
     }
 
-    /// The report line when tainted text in `value` makes the sink `sink` (`sql`,
-    /// `shell`, `path` or `url`) vulnerable, or `None` when it is clean: the JSON object
-    /// of the `MOAT_IAST_OUTPUT` interface.
-    #[pyo3(signature = (sink, value, path, line, method=None, request_path=None))]
+    /// The report line when tainted text in `value` reaching a sink of type `kind` (an
+    /// interface name such as `SQL_INJECTION`) is exploitable, or `None` when it is not:
+    /// the JSON object of the `MOAT_IAST_OUTPUT` interface.
+    #[pyo3(signature = (kind, value, path, line, method=None, route=None))]
     fn report(
         &self,
-        sink: &str,
+        kind: &str,
         value: &Bound<'_, PyAny>,
         path: String,
         line: u32,
         method: Option<String>,
-        request_path: Option<String>,
+        route: Option<String>,
     ) -> Option<String> {
         crate::guarded("Context.report", None, || {
-            let (kind, check): (VulnType, Analyser) = match sink {
-                "sql" => (VulnType::SqlInjection, moat_iast::sql::injected),
-                "shell" => (VulnType::CommandInjection, moat_iast::shell::injected),
-                "path" => (VulnType::PathTraversal, moat_iast::path::traversal),
-                "url" => (VulnType::Ssrf, moat_iast::url::ssrf),
-                _ => return None,
-            };
+            let kind = VulnType::from_name(kind)?;
             let taint = self.lookup(value)?;
-            if !check(taint.text(), &taint.byte_ranges_for(kind.secure_bit())) {
+            if !kind.analyser()(taint.text(), &taint.byte_ranges_for(kind.secure_bit())) {
                 return None;
             }
-            let request = method
-                .zip(request_path)
-                .map(|(method, path)| moat_iast::RequestInfo { method, path });
             let location = moat_iast::CodeLocation { path, line };
-            Some(moat_iast::Report::new(kind, location, request, &taint).to_json_line())
+            Some(
+                moat_iast::Report::new(kind, location, crate::request(method, route), &taint)
+                    .to_json_line(),
+            )
         })
     }
 
-    /// Whether tainted text changes the structure of `query`.
-    fn sql_injected(&self, query: &Bound<'_, PyAny>) -> bool {
-        crate::guarded("Context.sql_injected", false, || {
-            self.lookup(query)
-                .is_some_and(|t| moat_iast::sql::injected(t.text(), &t.byte_ranges()))
+    /// Whether tainted text in `value` makes a sink of type `kind` exploitable.
+    fn vulnerable(&self, kind: &str, value: &Bound<'_, PyAny>) -> bool {
+        crate::guarded("Context.vulnerable", false, || {
+            let Some(kind) = VulnType::from_name(kind) else {
+                return false;
+            };
+            self.lookup(value)
+                .is_some_and(|t| kind.analyser()(t.text(), &t.byte_ranges_for(kind.secure_bit())))
         })
     }
 

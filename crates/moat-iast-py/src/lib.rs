@@ -43,6 +43,39 @@ fn shell_injected(command: &str, tainted: Vec<(usize, usize)>) -> bool {
     })
 }
 
+/// The request part of a report, when the sink ran inside one.
+pub(crate) fn request(
+    method: Option<String>,
+    route: Option<String>,
+) -> Option<moat_iast::RequestInfo> {
+    method
+        .zip(route)
+        .map(|(method, path)| moat_iast::RequestInfo { method, path })
+}
+
+/// The report line of a check that follows no data flow (`WEAK_HASH`, `INSECURE_COOKIE`),
+/// or `None` for an unknown type name.
+#[pyfunction]
+#[pyo3(signature = (kind, evidence, path, line, method=None, route=None))]
+fn report_plain(
+    kind: &str,
+    evidence: String,
+    path: String,
+    line: u32,
+    method: Option<String>,
+    route: Option<String>,
+) -> Option<String> {
+    guarded("report_plain", None, || {
+        let kind = moat_iast::VulnType::from_name(kind)?;
+        let location = moat_iast::CodeLocation { path, line };
+        let evidence = moat_iast::Evidence::plain(evidence);
+        Some(
+            moat_iast::Report::plain(kind, location, request(method, route), evidence)
+                .to_json_line(),
+        )
+    })
+}
+
 /// Panics inside the core, so tests can prove the panic never reaches Python.
 #[pyfunction]
 fn _panic_for_tests() -> bool {
@@ -55,6 +88,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::Context>()?;
     m.add_function(wrap_pyfunction!(sql_injected, m)?)?;
     m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
+    m.add_function(wrap_pyfunction!(report_plain, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

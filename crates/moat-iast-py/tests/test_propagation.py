@@ -24,21 +24,21 @@ def test_concatenation_carries_taint_to_an_injectable_query(ctx):
     ns = run("q = 'SELECT * FROM t WHERE id = ' + user", user=user)
     assert ns["q"] == "SELECT * FROM t WHERE id = 1 OR 1=1"
     assert ctx.ranges(ns["q"]) == [(27, 8, "parameter", "id")]
-    assert ctx.sql_injected(ns["q"])
+    assert ctx.vulnerable("SQL_INJECTION", ns["q"])
 
 
 def test_a_quoted_value_is_not_injection(ctx):
     name = ctx.taint("alice", "parameter", "name")
     ns = run("q = \"SELECT * FROM t WHERE name = '\" + name + \"'\"", name=name)
     assert ctx.is_tainted(ns["q"])
-    assert not ctx.sql_injected(ns["q"])
+    assert not ctx.vulnerable("SQL_INJECTION", ns["q"])
 
 
 def test_fstrings_and_join_propagate(ctx):
     table = ctx.taint("users; DROP TABLE x", "query", "t")
     ns = run("q = f'SELECT {col!s} FROM {table}'\nr = ', '.join(['a', table])", table=table, col="id")
     assert ns["q"] == "SELECT id FROM users; DROP TABLE x"
-    assert ctx.sql_injected(ns["q"])
+    assert ctx.vulnerable("SQL_INJECTION", ns["q"])
     assert ctx.ranges(ns["r"]) == [(3, 19, "query", "t")]
 
 
@@ -61,7 +61,7 @@ def test_untainted_strings_are_not_stored(ctx):
 def test_percent_and_format_find_the_value_again(ctx):
     user = ctx.taint("1 OR 1=1", "parameter", "id")
     ns = run("a = 'SELECT * FROM t WHERE id = %s' % user\nb = 'WHERE id = {}'.format(user)\nc = '%(v)s' % {'v': user}", user=user)
-    assert ctx.sql_injected(ns["a"])
+    assert ctx.vulnerable("SQL_INJECTION", ns["a"])
     assert ctx.ranges(ns["b"]) == [(11, 8, "parameter", "id")]
     assert ctx.is_tainted(ns["c"])
 

@@ -33,7 +33,7 @@ def test_run_rewrites_application_modules(tmp_path):
         import queries
         q = queries.by_id(user)
         print(q)
-        print("injected" if ctx.sql_injected(q) else "clean")
+        print("injected" if ctx.vulnerable("SQL_INJECTION", q) else "clean")
         print("rewritten" if hasattr(queries, "__moat_iast_ops__") else "plain")
         import json
         print("library plain" if not hasattr(json, "__moat_iast_ops__") else "library rewritten")

@@ -9,6 +9,7 @@
 //! assert!(moat_iast::sql::injected(query.text(), &query.byte_ranges()));
 //! ```
 
+pub mod markup;
 pub mod path;
 mod report;
 pub mod shell;
@@ -16,7 +17,9 @@ pub mod sql;
 mod taint;
 pub mod url;
 
-pub use report::{CodeLocation, Evidence, EvidencePart, Report, RequestInfo, VulnType};
+pub use report::{
+    Analyser, CodeLocation, Evidence, EvidencePart, REDACTED, Report, RequestInfo, VulnType,
+};
 pub use taint::{Origin, SourceKind, Taint, TaintRange};
 
 use std::ops::Range;

@@ -9,6 +9,32 @@ use sha2::{Digest, Sha256};
 
 use crate::taint::{Origin, Taint};
 
+/// A sink check: the text that reached the sink and its unsanitised tainted byte ranges
+/// to a verdict.
+pub type Analyser = fn(&str, &[std::ops::Range<usize>]) -> bool;
+
+/// Source names whose values are credentials: their text is redacted from evidence.
+const SENSITIVE_NAMES: [&str; 9] = [
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "auth",
+    "session",
+    "cookie",
+    "credential",
+];
+
+/// Whether a source name (a parameter, header or cookie) holds a credential.
+fn is_sensitive(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SENSITIVE_NAMES.iter().any(|s| name.contains(s))
+}
+
+/// What evidence shows instead of a credential.
+pub const REDACTED: &str = "<redacted>";
+
 /// Vulnerability types, named as users of commercial IAST products know them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -66,6 +92,65 @@ pub enum VulnType {
 }
 
 impl VulnType {
+    /// Every type, in declaration order.
+    pub const ALL: [VulnType; 25] = [
+        VulnType::SqlInjection,
+        VulnType::NosqlInjection,
+        VulnType::CommandInjection,
+        VulnType::CodeInjection,
+        VulnType::PathTraversal,
+        VulnType::Ssrf,
+        VulnType::LdapInjection,
+        VulnType::XpathInjection,
+        VulnType::HeaderInjection,
+        VulnType::UnvalidatedRedirect,
+        VulnType::Xss,
+        VulnType::TrustBoundaryViolation,
+        VulnType::UntrustedDeserialization,
+        VulnType::Xxe,
+        VulnType::WeakHash,
+        VulnType::WeakCipher,
+        VulnType::WeakRandomness,
+        VulnType::InsecureCookie,
+        VulnType::NoHttponlyCookie,
+        VulnType::NoSamesiteCookie,
+        VulnType::HstsHeaderMissing,
+        VulnType::XcontenttypeHeaderMissing,
+        VulnType::StacktraceLeak,
+        VulnType::HardcodedSecret,
+        VulnType::HardcodedPassword,
+    ];
+
+    /// The interface name (`SQL_INJECTION`).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The type with interface name `name`, if any.
+    pub fn from_name(name: &str) -> Option<VulnType> {
+        VulnType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The check that decides whether tainted text reaching a sink of this type is
+    /// exploitable. Types without a structural check (code injection, deserialisation,
+    /// trust boundary, `NoSQL` operators, XXE) report any unsanitised tainted text.
+    pub fn analyser(self) -> Analyser {
+        match self {
+            VulnType::SqlInjection => crate::sql::injected,
+            VulnType::CommandInjection => crate::shell::injected,
+            VulnType::PathTraversal => crate::path::traversal,
+            VulnType::Ssrf | VulnType::UnvalidatedRedirect => crate::url::ssrf,
+            VulnType::Xss => crate::markup::xss,
+            VulnType::HeaderInjection => crate::markup::crlf,
+            VulnType::LdapInjection => crate::markup::ldap,
+            VulnType::XpathInjection => crate::markup::xpath,
+            _ => |_, tainted| tainted.iter().any(|r| !r.is_empty()),
+        }
+    }
+
     /// The bit a sanitiser sets in [`crate::TaintRange::secure`] when it neutralises this
     /// type for the characters it returns (`html.escape` sets [`VulnType::Xss`]'s).
     pub fn secure_bit(self) -> u32 {
@@ -123,8 +208,13 @@ impl Evidence {
                     source: None,
                 });
             }
+            let value = if is_sensitive(&range.origin.name) {
+                REDACTED.to_owned()
+            } else {
+                text[bytes.clone()].to_owned()
+            };
             parts.push(EvidencePart {
-                value: text[bytes.clone()].to_owned(),
+                value,
                 source: Some((*range.origin).clone()),
             });
             at = bytes.end;
@@ -136,8 +226,20 @@ impl Evidence {
             });
         }
         Evidence {
-            value: text.to_owned(),
+            value: parts.iter().map(|p| p.value.as_str()).collect(),
             parts,
+        }
+    }
+
+    /// Evidence that holds no request data: an algorithm name, a cookie, a header.
+    pub fn plain(text: impl Into<String>) -> Evidence {
+        let value = text.into();
+        Evidence {
+            parts: vec![EvidencePart {
+                value: value.clone(),
+                source: None,
+            }],
+            value,
         }
     }
 }
@@ -180,6 +282,25 @@ impl Report {
             request,
             evidence,
             source,
+            hash,
+        }
+    }
+
+    /// A report of a check that follows no data flow (a weak hash, a cookie without
+    /// flags): `evidence` says what was seen.
+    pub fn plain(
+        kind: VulnType,
+        location: CodeLocation,
+        request: Option<RequestInfo>,
+        evidence: Evidence,
+    ) -> Report {
+        let hash = Report::hash_of(kind, &location);
+        Report {
+            kind,
+            location,
+            request,
+            evidence,
+            source: None,
             hash,
         }
     }
@@ -237,7 +358,7 @@ mod tests {
         assert_eq!(json["location"]["path"], "app.py");
         assert_eq!(json["location"]["line"], 12);
         assert_eq!(json["request"]["method"], "GET");
-        assert_eq!(json["source"]["kind"], "parameter");
+        assert_eq!(json["source"]["origin"], "parameter");
         assert_eq!(json["source"]["name"], "id");
         assert_eq!(json["evidence"]["parts"][1]["value"], "1 OR 1=1");
         assert_eq!(
@@ -261,6 +382,25 @@ mod tests {
         assert_ne!(
             VulnType::Xss.secure_bit(),
             VulnType::SqlInjection.secure_bit()
+        );
+    }
+
+    #[test]
+    fn names_round_trip_and_credentials_are_redacted() {
+        for t in VulnType::ALL {
+            assert_eq!(VulnType::from_name(&t.name()), Some(t));
+        }
+        assert_eq!(VulnType::from_name("sql"), None);
+        let password = Taint::whole("hunter22", Origin::new(SourceKind::Parameter, "Password"));
+        let query = Taint::untainted("pw = '")
+            .concat(&password)
+            .concat(&Taint::untainted("'"));
+        let evidence = Evidence::of(&query);
+        assert_eq!(evidence.value, "pw = '<redacted>'");
+        assert!(
+            !serde_json::to_string(&evidence)
+                .unwrap()
+                .contains("hunter22")
         );
     }
 

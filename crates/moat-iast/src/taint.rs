@@ -80,7 +80,8 @@ impl SourceKind {
 /// Where tainted text came from: the kind of source and its name (`id`, `User-Agent`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Origin {
-    /// The kind of source.
+    /// The kind of source; `origin` in reports, as the agent interface names it.
+    #[serde(rename = "origin")]
     pub kind: SourceKind,
     /// Its name: the parameter, header or cookie name; empty when it has none.
     pub name: String,
@@ -146,6 +147,30 @@ impl Taint {
                 origin,
                 secure: 0,
             });
+        }
+        taint
+    }
+
+    /// Text whose characters `start..start + len` came from each run's origin; runs are
+    /// clamped to the text, and ones overlapping an earlier run are dropped.
+    pub fn from_runs(text: impl Into<String>, runs: &[(usize, usize, Arc<Origin>)]) -> Taint {
+        let mut taint = Taint::untainted(text);
+        let mut sorted: Vec<&(usize, usize, Arc<Origin>)> = runs.iter().collect();
+        sorted.sort_by_key(|run| run.0);
+        let mut end = 0;
+        for (start, len, origin) in sorted {
+            let start = (*start).max(end);
+            let stop = start.saturating_add(*len).min(taint.chars);
+            if start >= stop {
+                continue;
+            }
+            taint.push(TaintRange {
+                start,
+                len: stop - start,
+                origin: Arc::clone(origin),
+                secure: 0,
+            });
+            end = stop;
         }
         taint
     }
@@ -513,6 +538,21 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(SourceKind::parse("nope"), None);
+    }
+
+    #[test]
+    fn runs_taint_only_their_characters() {
+        let id = Origin::new(SourceKind::PathParameter, "id");
+        let taint = Taint::from_runs(
+            "/users/42/éx",
+            &[
+                (7, 2, Arc::clone(&id)),
+                (10, 9, Arc::clone(&id)),
+                (8, 1, id),
+            ],
+        );
+        assert_eq!(tainted(&taint), ["42", "éx"]);
+        assert!(!Taint::from_runs("ab", &[(5, 1, Origin::new(SourceKind::Path, ""))]).is_tainted());
     }
 
     #[test]

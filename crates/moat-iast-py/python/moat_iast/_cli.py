@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 
 USAGE = "usage: moat-iast run <command> [args...]"
+
+
+def _main_script(command: list[str]) -> list[str]:
+    """`python app.py ...` becomes `python -m moat_iast._runpy app.py ...`, so the main
+    script is rewritten like the modules it imports."""
+    name = os.path.basename(command[0])
+    if name.startswith("python") and len(command) > 1 and command[1].endswith(".py") and os.path.isfile(command[1]):
+        return [command[0], "-m", "moat_iast._runpy", *command[1:]]
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,14 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) < 2 or args[0] != "run":
         print(USAGE, file=sys.stderr)
         return 2
-    command = args[1:]
+    command = _main_script(args[1:])
     program = shutil.which(command[0])
     if program is None:
         print(f"moat-iast: {command[0]}: command not found", file=sys.stderr)
         return 127
-    bootstrap = str(Path(__file__).parent / "bootstrap")
-    existing = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = bootstrap + (os.pathsep + existing if existing else "")
+    # `moat_iast.pth`, installed with the package, starts the agent in every interpreter
+    # that sees this variable: the command and the workers it forks or spawns.
     os.environ["MOAT_IAST_ENABLED"] = "true"
     os.execv(program, command)
     return 0  # not reached: execv replaces the process

@@ -16,7 +16,7 @@ import sysconfig
 from types import ModuleType
 from typing import Optional, Sequence
 
-from moat_iast import _ops
+from moat_iast import _config, _ops, _patches
 from moat_iast._rewrite import OPS, rewrite
 
 
@@ -30,12 +30,6 @@ def _library_dirs() -> list[str]:
         if "site-packages" in path or "dist-packages" in path:
             dirs.add(os.path.realpath(path))
     return sorted(dirs)
-
-
-def _app_roots() -> list[str]:
-    configured = os.environ.get("MOAT_IAST_APP_ROOTS")
-    roots = configured.split(os.pathsep) if configured else [os.getcwd()]
-    return [os.path.realpath(r) for r in roots if r]
 
 
 def _inside(path: str, dirs: Sequence[str]) -> bool:
@@ -58,7 +52,7 @@ class _RewritingLoader(importlib.machinery.SourceFileLoader):
 
 class _Finder(importlib.abc.MetaPathFinder):
     def __init__(self) -> None:
-        self._roots = _app_roots()
+        self._roots = _config.get().app_roots
         self._libraries = _library_dirs()
 
     def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None):
@@ -78,14 +72,20 @@ _installed: Optional[_Finder] = None
 
 
 def install() -> None:
-    """Puts the rewriting finder first on `sys.meta_path`; calling it again does nothing."""
+    """Turns the agent on: the rewriting finder first on `sys.meta_path`, the standard
+    library's sinks, and the framework and library hooks that wait for their module.
+    Calling it again does nothing."""
     global _installed
-    if _installed is None:
-        _installed = _Finder()
-        sys.meta_path.insert(0, _installed)
-        try:
-            from moat_iast import _flask
+    if _installed is not None:
+        return
+    _installed = _Finder()
+    sys.meta_path.insert(0, _installed)
+    sys.meta_path.insert(0, _patches.PendingFinder())
+    from moat_iast import _flask, _stdlib_sinks
 
-            _flask.install(_installed._roots)
-        except Exception as error:  # fail open: the hook still runs without sources
-            print(f"moat-iast: sources not installed: {error}", file=sys.stderr)
+    for name, install_one in (("stdlib sinks", _stdlib_sinks.install),):
+        try:
+            install_one()
+        except Exception as error:  # fail open: the application runs without these hooks
+            print(f"moat-iast: {name} not hooked: {error!r}", file=sys.stderr)
+    _patches.when_imported("flask", _flask.install)

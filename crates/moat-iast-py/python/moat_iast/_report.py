@@ -1,15 +1,21 @@
-"""Where reports go: one JSON object per line appended to `MOAT_IAST_OUTPUT`."""
+"""Where reports go: a bounded queue drained by a background thread, so a request never
+waits for disk or network. With `MOAT_IAST_OUTPUT` set, one JSON object per line is
+appended to that file."""
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import queue
 import sys
 import threading
 from types import FrameType
 from typing import Optional
 
-_lock = threading.Lock()
-_warned = False
+from moat_iast import _config
+
+_AGENT_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
 
 
 def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
@@ -17,23 +23,106 @@ def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
     frame: Optional[FrameType] = sys._getframe(skip)
     while frame is not None:
         filename = os.path.realpath(frame.f_code.co_filename)
-        in_agent = os.sep + "moat_iast" + os.sep in filename
-        if not in_agent and any(filename.startswith(root + os.sep) for root in roots):
+        if not filename.startswith(_AGENT_DIR) and any(filename.startswith(root + os.sep) for root in roots):
             return filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0
 
 
-def emit(line: str) -> None:
-    """Appends one report; never raises into the application."""
-    global _warned
-    path = os.environ.get("MOAT_IAST_OUTPUT")
-    if not path:
-        return
+def relative(path: str, roots: list[str]) -> str:
+    """`path` relative to the application root that holds it."""
+    for root in roots:
+        if path.startswith(root + os.sep):
+            return os.path.relpath(path, root)
+    return path
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=_config.get().queue_size)
+        self._seen: set = set()
+        self._lock = threading.Lock()
+        self._thread: Optional[threading.Thread] = None
+        self._pid = os.getpid()
+        self.dropped = 0
+        self._warned = False
+
+    def submit(self, line: str, hash_: str) -> bool:
+        config = _config.get()
+        if config.deduplicate:
+            with self._lock:
+                if hash_ in self._seen:
+                    return False
+                self._seen.add(hash_)
+        self._ensure_thread()
+        try:
+            self._queue.put_nowait(line)
+            return True
+        except queue.Full:
+            self.dropped += 1
+            return False
+
+    def _ensure_thread(self) -> None:
+        # A forked worker (gunicorn) inherits the queue but not the thread.
+        if self._thread is None or self._pid != os.getpid():
+            with self._lock:
+                if self._thread is None or self._pid != os.getpid():
+                    self._pid = os.getpid()
+                    self._thread = threading.Thread(target=self._run, name="moat-iast-reporter", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            lines = [self._queue.get()]
+            while True:
+                try:
+                    lines.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(lines)
+            for _ in lines:
+                self._queue.task_done()
+
+    def _write(self, lines: list) -> None:
+        path = _config.get().output
+        if not path:
+            return
+        try:
+            with open(path, "a", encoding="utf-8") as out:
+                out.write("".join(line + "\n" for line in lines))
+        except OSError as error:
+            if not self._warned:
+                self._warned = True
+                print(f"moat-iast: cannot write {path}: {error}", file=sys.stderr)
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Waits until queued reports are written (at exit, and in tests)."""
+        if self._thread is None:
+            return
+        done = threading.Event()
+
+        def wait() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=wait, daemon=True).start()
+        done.wait(timeout)
+
+
+_writer = _Writer()
+atexit.register(_writer.flush)
+
+
+def emit(line: str) -> bool:
+    """Queues one report line; False when it was a duplicate or the queue was full.
+    Never raises into the application."""
     try:
-        with _lock, open(path, "a", encoding="utf-8") as out:
-            out.write(line + "\n")
-    except OSError as error:
-        if not _warned:
-            _warned = True
-            print(f"moat-iast: cannot write {path}: {error}", file=sys.stderr)
+        hash_ = json.loads(line).get("hash", line)
+        return _writer.submit(line, hash_)
+    except Exception:
+        return False
+
+
+def flush(timeout: float = 5.0) -> None:
+    """Waits for queued reports to be written."""
+    _writer.flush(timeout)

@@ -1,0 +1,94 @@
+"""The agent's settings, read once from the environment (documented in docs/iast.md).
+
+Every `MOAT_IAST_*` variable has a `DD_IAST_*` or `DD_*` twin where Datadog's agent has
+one, so users migrating keep their settings; Moat's name wins when both are set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+def _env(name: str, *aliases: str) -> Optional[str]:
+    for key in (name, *aliases):
+        value = os.environ.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _flag(value: Optional[str], default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _number(name: str, value: Optional[str], default: float, low: float, high: float) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        print(f"moat-iast: {name}={value!r} is not a number; using {default}", file=sys.stderr)
+        return default
+    return min(max(number, low), high)
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the environment asked for."""
+
+    enabled: bool = False
+    output: Optional[str] = None
+    service: Optional[str] = None
+    env: Optional[str] = None
+    server_url: Optional[str] = None
+    api_key: Optional[str] = None
+    # Percentage of requests analysed; the others run without any taint tracking.
+    sampling: float = 100.0
+    max_per_request: int = 10
+    max_tainted: int = 10_000
+    queue_size: int = 1000
+    deduplicate: bool = True
+    app_roots: list = field(default_factory=list)
+
+
+def load() -> Config:
+    """Reads the settings from `os.environ`."""
+    roots = _env("MOAT_IAST_APP_ROOTS")
+    return Config(
+        enabled=_flag(_env("MOAT_IAST_ENABLED", "DD_IAST_ENABLED"), False),
+        output=_env("MOAT_IAST_OUTPUT"),
+        service=_env("MOAT_IAST_SERVICE", "DD_SERVICE"),
+        env=_env("MOAT_IAST_ENV", "DD_ENV"),
+        server_url=_env("MOAT_IAST_SERVER_URL", "MOAT_SERVER"),
+        api_key=_env("MOAT_IAST_API_KEY", "MOAT_API_KEY"),
+        sampling=_number("MOAT_IAST_SAMPLING", _env("MOAT_IAST_SAMPLING", "DD_IAST_REQUEST_SAMPLING"), 100.0, 0.0, 100.0),
+        max_per_request=int(
+            _number("MOAT_IAST_MAX_PER_REQUEST", _env("MOAT_IAST_MAX_PER_REQUEST", "DD_IAST_VULNERABILITIES_PER_REQUEST"), 10, 1, 10_000)
+        ),
+        max_tainted=int(_number("MOAT_IAST_MAX_TAINTED", _env("MOAT_IAST_MAX_TAINTED"), 10_000, 100, 10_000_000)),
+        queue_size=int(_number("MOAT_IAST_QUEUE_SIZE", _env("MOAT_IAST_QUEUE_SIZE"), 1000, 1, 1_000_000)),
+        deduplicate=_flag(_env("MOAT_IAST_DEDUPLICATE", "DD_IAST_DEDUPLICATION_ENABLED"), True),
+        app_roots=[os.path.realpath(r) for r in (roots.split(os.pathsep) if roots else [os.getcwd()]) if r],
+    )
+
+
+_config: Optional[Config] = None
+
+
+def get() -> Config:
+    """The settings, read on first use."""
+    global _config
+    if _config is None:
+        _config = load()
+    return _config
+
+
+def reset() -> None:
+    """Forgets the settings so the next `get` reads the environment again (tests)."""
+    global _config
+    _config = None

@@ -1,0 +1,154 @@
+"""What every sink hook calls: ask the core whether tainted data reaching the sink is
+exploitable, report it with the application frame and the request, and never let an
+agent error reach the application."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, Optional, TypeVar
+
+from moat_iast import _config, _context, _native, _report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_disabled: set = set()
+_TEXT = (str, bytes)
+
+
+def _location(skip: int) -> tuple[str, int]:
+    roots = _config.get().app_roots
+    path, line = _report.app_frame(roots, skip)
+    return _report.relative(path, roots), line
+
+
+def _room(request: Optional[_context.Request]) -> bool:
+    return request is None or request.reported < _config.get().max_per_request
+
+
+def _counted(request: Optional[_context.Request], line: Optional[str]) -> None:
+    if line is not None and _report.emit(line) and request is not None:
+        request.reported += 1
+
+
+def check(kind: str, value: Any, skip: int = 1) -> None:
+    """Reports `kind` (an interface name such as `SQL_INJECTION`) when tainted text in
+    `value` makes this sink call exploitable. Cheap when nothing is tainted."""
+    ctx = _context.current()
+    if ctx is None or type(value) not in _TEXT or not ctx.is_tainted(value):
+        return
+    request = _context.request()
+    if not _room(request):
+        return
+    try:
+        path, line = _location(skip)
+        method, route = (request.method, request.route) if request is not None else (None, None)
+        _counted(request, ctx.report(kind, value, path, line, method, route))
+    except Exception:
+        pass
+
+
+def check_any(kind: str, values: Any, skip: int = 1) -> None:
+    """`check` for each str or bytes among `values` (arguments of one call)."""
+    for value in values:
+        if type(value) in _TEXT:
+            check(kind, value, skip)
+
+
+def tainted(value: Any) -> bool:
+    """Whether `value` holds request data in the current request."""
+    ctx = _context.current()
+    return ctx is not None and type(value) in _TEXT and ctx.is_tainted(value)
+
+
+def report_plain(kind: str, evidence: str, skip: int = 1, location: Optional[tuple[str, int]] = None) -> None:
+    """Reports a check that follows no data flow (`WEAK_HASH`, `INSECURE_COOKIE`...) at
+    the calling application frame, or at `location` when the caller knows better."""
+    request = _context.request()
+    if not _room(request):
+        return
+    try:
+        path, line = location if location is not None else _location(skip)
+        if path == "<unknown>":
+            return
+        method, route = (request.method, request.route) if request is not None else (None, None)
+        _counted(request, _native.report_plain(kind, evidence, path, line, method, route))
+    except Exception:
+        pass
+
+
+def code_location(func: Any) -> Optional[tuple[str, int]]:
+    """The application file and first line of a function (a view), when it is the
+    application's."""
+    code = getattr(func, "__code__", None)
+    if code is None:
+        code = getattr(getattr(func, "__wrapped__", None), "__code__", None)
+    if code is None:
+        return None
+    import os
+
+    roots = _config.get().app_roots
+    path = os.path.realpath(code.co_filename)
+    if not any(path.startswith(root + os.sep) for root in roots):
+        return None
+    return _report.relative(path, roots), code.co_firstlineno
+
+
+def mark_secure(result: Any, value: Any, kinds: tuple) -> None:
+    """`result` is `value` sanitised for `kinds`: keeps its taint, safe for those."""
+    ctx = _context.current()
+    if ctx is None:
+        return
+    try:
+        ctx.mark_secure(result, value, list(kinds))
+    except Exception:
+        pass
+
+
+def hook(name: str) -> Callable[[F], F]:
+    """Makes an agent hook fail open: an error inside it (or a Rust panic, which
+    surfaces as a `BaseException`) disables that hook, is logged once, and the
+    application never sees it. The hook body must not call the original function:
+    the wrapper returns what the hook returned, and hooks do the original call outside
+    (see `wrap`)."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if name in _disabled:
+                return None
+            try:
+                return fn(*args, **kwargs)
+            except BaseException as error:  # noqa: BLE001 - a PyO3 panic is a BaseException
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    raise
+                _disabled.add(name)
+                print(f"moat-iast: the {name} hook failed and was turned off: {error!r}", file=sys.stderr)
+                return None
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def wrap(owner: Any, attr: str, before: Callable[..., Any], name: Optional[str] = None, always: bool = False) -> None:
+    """Replaces `owner.attr` by a function that runs `before(*args, **kwargs)` as a
+    fail-open hook, then the original with the same arguments. The hook runs only inside
+    an analysed request unless `always` (checks that need no taint, like weak hashing).
+    Does nothing when `owner` has no such attribute or it is already wrapped."""
+    original = getattr(owner, attr, None)
+    if original is None or getattr(original, "__moat_iast_original__", None) is not None:
+        return
+    guarded = hook(name or f"{getattr(owner, '__name__', owner)}.{attr}")(before)
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if always or _context.current() is not None:
+            guarded(*args, **kwargs)
+        return original(*args, **kwargs)
+
+    wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]
+    try:
+        setattr(owner, attr, wrapper)
+    except (AttributeError, TypeError):
+        pass  # a C type that cannot be patched: that sink is not covered

@@ -1,0 +1,35 @@
+"""The Flask demo app under `moat-iast run`, every labelled endpoint requested over real
+HTTP: each vulnerable one reported with its type, file, line and route, nothing else."""
+
+from pathlib import Path
+
+import pytest
+
+from demo import Demo, check_catalogue
+
+APP = Path(__file__).parent / "apps" / "flask_demo"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    output = tmp_path_factory.mktemp("flask") / "iast.jsonl"
+    with Demo(APP, ["-m", "flask", "--app", "app", "run", "--port", "{port}"], output) as running:
+        yield running
+
+
+def test_every_labelled_endpoint(demo):
+    check_catalogue(demo)
+
+
+def test_a_report_carries_source_evidence_request_and_hash(demo):
+    found = demo.wait_for(lambda found: any(r["request"]["path"] == "/sqli-concat" for r in found))
+    report = next(r for r in found if r["request"]["path"] == "/sqli-concat")
+    assert report["type"] == "SQL_INJECTION"
+    assert report["request"] == {"method": "GET", "path": "/sqli-concat"}
+    assert report["source"] == {"origin": "parameter", "name": "id"}
+    assert report["evidence"]["value"] == "SELECT name FROM users WHERE id = 1 OR 1=1"
+    assert report["evidence"]["parts"] == [
+        {"value": "SELECT name FROM users WHERE id = "},
+        {"value": "1 OR 1=1", "source": {"origin": "parameter", "name": "id"}},
+    ]
+    assert len(report["hash"]) == 16
