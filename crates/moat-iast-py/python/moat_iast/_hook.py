@@ -81,11 +81,17 @@ def install() -> None:
     _installed = _Finder()
     sys.meta_path.insert(0, _installed)
     sys.meta_path.insert(0, _patches.PendingFinder())
-    from moat_iast import _flask, _stdlib_sinks
+    import importlib
 
-    for name, install_one in (("stdlib sinks", _stdlib_sinks.install),):
+    # Each area of hooks installs itself; one that fails leaves the others working.
+    for area in _AREAS:
         try:
-            install_one()
+            importlib.import_module(f"moat_iast.{area}").install()
         except Exception as error:  # fail open: the application runs without these hooks
-            print(f"moat-iast: {name} not hooked: {error!r}", file=sys.stderr)
-    _patches.when_imported("flask", _flask.install)
+            print(f"moat-iast: {area} not hooked: {error!r}", file=sys.stderr)
+
+
+# Modules with an `install()` that hooks one area: sinks of the standard library and of
+# libraries, propagation through library functions, and the web frameworks (which wait
+# for their module with `_patches.when_imported`).
+_AREAS = ("_stdlib_sinks", "_frameworks")
