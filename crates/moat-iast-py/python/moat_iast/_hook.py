@@ -86,7 +86,13 @@ def install() -> None:
     # Each area of hooks installs itself; one that fails leaves the others working.
     for area in _AREAS:
         try:
-            importlib.import_module(f"moat_iast.{area}").install()
+            module = importlib.import_module(f"moat_iast.{area}")
+        except ModuleNotFoundError as error:
+            if error.name != f"moat_iast.{area}":
+                print(f"moat-iast: {area} not hooked: {error!r}", file=sys.stderr)
+            continue
+        try:
+            module.install()
         except Exception as error:  # fail open: the application runs without these hooks
             print(f"moat-iast: {area} not hooked: {error!r}", file=sys.stderr)
 
@@ -94,4 +100,4 @@ def install() -> None:
 # Modules with an `install()` that hooks one area: sinks of the standard library and of
 # libraries, propagation through library functions, and the web frameworks (which wait
 # for their module with `_patches.when_imported`).
-_AREAS = ("_stdlib_sinks", "_frameworks")
+_AREAS = ("_stdlib_sinks", "_library_sinks", "_xml_crypto_sinks", "_propagation", "_frameworks")

@@ -31,7 +31,7 @@ def list_cases():
     return jsonify(CASES)
 
 
-for module in ("views_injection", "views_web", "views_flow"):
+for module in ("views_injection", "views_xml_crypto", "views_web", "views_flow"):
     try:
         views = __import__(module)
     except ModuleNotFoundError as error:
