@@ -102,14 +102,16 @@ impl Context {
         reason = "PyO3 extracts a Python list into a Vec"
     )]
     fn taint_runs(&self, value: &Bound<'_, PyAny>, runs: Vec<(usize, usize, String, String)>) {
-        let Some(text) = Context::text_of(value) else {
-            return;
-        };
-        let runs: Vec<_> = runs
-            .iter()
-            .map(|(start, len, kind, name)| (*start, *len, Context::origin(kind, name)))
-            .collect();
-        self.store(value, Taint::from_runs(text, &runs));
+        crate::guarded("Context.taint_runs", (), || {
+            let Some(text) = Context::text_of(value) else {
+                return;
+            };
+            let runs: Vec<_> = runs
+                .iter()
+                .map(|(start, len, kind, name)| (*start, *len, Context::origin(kind, name)))
+                .collect();
+            self.store(value, Taint::from_runs(text, &runs));
+        });
     }
 
     /// `result` is `value` passed through a sanitiser that neutralises the vulnerability
@@ -120,32 +122,34 @@ impl Context {
         reason = "PyO3 extracts a Python list into a Vec"
     )]
     fn mark_secure(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>, kinds: Vec<String>) {
-        let Some(taint) = self.lookup(value) else {
-            return;
-        };
-        let Some(text) = Context::text_of(result) else {
-            return;
-        };
-        let mask = kinds
-            .iter()
-            .filter_map(|k| VulnType::from_name(k))
-            .fold(0, |mask, kind| mask | kind.secure_bit());
-        // The sanitised text differs from the input (`<` became `&lt;`): every character
-        // of the result takes the input's first origin, safe for what was sanitised.
-        let secured = if text == taint.text() {
-            taint.mark_secure(mask)
-        } else {
-            match taint.ranges().first() {
-                Some(first) => Taint::whole(text, first.origin.clone()).mark_secure(
-                    mask | taint
-                        .ranges()
-                        .iter()
-                        .fold(u32::MAX, |acc, r| acc & r.secure),
-                ),
-                None => return,
-            }
-        };
-        self.store(result, secured);
+        crate::guarded("Context.mark_secure", (), || {
+            let Some(taint) = self.lookup(value) else {
+                return;
+            };
+            let Some(text) = Context::text_of(result) else {
+                return;
+            };
+            let mask = kinds
+                .iter()
+                .filter_map(|k| VulnType::from_name(k))
+                .fold(0, |mask, kind| mask | kind.secure_bit());
+            // The sanitised text differs from the input (`<` became `&lt;`): every character
+            // of the result takes the input's first origin, safe for what was sanitised.
+            let secured = if text == taint.text() {
+                taint.mark_secure(mask)
+            } else {
+                match taint.ranges().first() {
+                    Some(first) => Taint::whole(text, first.origin.clone()).mark_secure(
+                        mask | taint
+                            .ranges()
+                            .iter()
+                            .fold(u32::MAX, |acc, r| acc & r.secure),
+                    ),
+                    None => return,
+                }
+            };
+            self.store(result, secured);
+        });
     }
 
     /// Whether any character of `value` is tainted.
@@ -180,12 +184,14 @@ impl Context {
         left: &Bound<'_, PyAny>,
         right: &Bound<'_, PyAny>,
     ) {
-        if !self.any_tainted(&[left, right]) {
-            return;
-        }
-        if let (Some(l), Some(r)) = (self.taint_or_plain(left), self.taint_or_plain(right)) {
-            self.store(result, l.concat(&r));
-        }
+        crate::guarded("Context.propagate_concat", (), || {
+            if !self.any_tainted(&[left, right]) {
+                return;
+            }
+            if let (Some(l), Some(r)) = (self.taint_or_plain(left), self.taint_or_plain(right)) {
+                self.store(result, l.concat(&r));
+            }
+        });
     }
 
     /// `result = "".join(parts)` with `parts` already turned into `str`: also how an
@@ -200,18 +206,20 @@ impl Context {
         separator: &Bound<'_, PyAny>,
         parts: Vec<Bound<'_, PyAny>>,
     ) {
-        let mut refs: Vec<&Bound<'_, PyAny>> = parts.iter().collect();
-        refs.push(separator);
-        if !self.any_tainted(&refs) {
-            return;
-        }
-        let Some(sep) = self.taint_or_plain(separator) else {
-            return;
-        };
-        let pieces: Option<Vec<Taint>> = parts.iter().map(|p| self.taint_or_plain(p)).collect();
-        if let Some(pieces) = pieces {
-            self.store(result, Taint::join(&sep, &pieces));
-        }
+        crate::guarded("Context.propagate_parts", (), || {
+            let mut refs: Vec<&Bound<'_, PyAny>> = parts.iter().collect();
+            refs.push(separator);
+            if !self.any_tainted(&refs) {
+                return;
+            }
+            let Some(sep) = self.taint_or_plain(separator) else {
+                return;
+            };
+            let pieces: Option<Vec<Taint>> = parts.iter().map(|p| self.taint_or_plain(p)).collect();
+            if let Some(pieces) = pieces {
+                self.store(result, Taint::join(&sep, &pieces));
+            }
+        });
     }
 
     /// `result` computed from `inputs` by an operation whose mapping is not modelled
@@ -221,15 +229,17 @@ impl Context {
         reason = "PyO3 extracts a Python list into a Vec"
     )]
     fn propagate_found(&self, result: &Bound<'_, PyAny>, inputs: Vec<Bound<'_, PyAny>>) {
-        let tainted: Vec<Taint> = inputs.iter().filter_map(|i| self.lookup(i)).collect();
-        if tainted.is_empty() {
-            return;
-        }
-        let Some(text) = Context::text_of(result) else {
-            return;
-        };
-        let refs: Vec<&Taint> = tainted.iter().collect();
-        self.store(result, Taint::found_in(&text, &refs));
+        crate::guarded("Context.propagate_found", (), || {
+            let tainted: Vec<Taint> = inputs.iter().filter_map(|i| self.lookup(i)).collect();
+            if tainted.is_empty() {
+                return;
+            }
+            let Some(text) = Context::text_of(result) else {
+                return;
+            };
+            let refs: Vec<&Taint> = tainted.iter().collect();
+            self.store(result, Taint::found_in(&text, &refs));
+        });
     }
 
     /// `result = value.replace(old, new)`: kept characters keep their taint, inserted
@@ -241,17 +251,19 @@ impl Context {
         old: &Bound<'_, PyAny>,
         new: &Bound<'_, PyAny>,
     ) {
-        if !self.any_tainted(&[value, new]) {
-            return;
-        }
-        let (Some(taint), Some(old), Some(new)) = (
-            self.taint_or_plain(value),
-            Context::text_of(old),
-            self.taint_or_plain(new),
-        ) else {
-            return;
-        };
-        self.store(result, taint.replace(&old, &new));
+        crate::guarded("Context.propagate_replace", (), || {
+            if !self.any_tainted(&[value, new]) {
+                return;
+            }
+            let (Some(taint), Some(old), Some(new)) = (
+                self.taint_or_plain(value),
+                Context::text_of(old),
+                self.taint_or_plain(new),
+            ) else {
+                return;
+            };
+            self.store(result, taint.replace(&old, &new));
+        });
     }
 
     /// `result = value[start:stop]` on a `str`, indices already normalised by `slice.indices`.
@@ -262,27 +274,33 @@ impl Context {
         start: usize,
         stop: usize,
     ) {
-        if let Some(taint) = self.lookup(value) {
-            self.store(result, taint.slice(start, stop));
-        }
+        crate::guarded("Context.propagate_slice", (), || {
+            if let Some(taint) = self.lookup(value) {
+                self.store(result, taint.slice(start, stop));
+            }
+        });
     }
 
     /// `result = value.upper()` and other per-character changes.
     fn propagate_case(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
-        let Some(taint) = self.lookup(value) else {
-            return;
-        };
-        let Some(text) = Context::text_of(result) else {
-            return;
-        };
-        self.store(result, taint.map_case(|_| text.clone()));
+        crate::guarded("Context.propagate_case", (), || {
+            let Some(taint) = self.lookup(value) else {
+                return;
+            };
+            let Some(text) = Context::text_of(result) else {
+                return;
+            };
+            self.store(result, taint.map_case(|_| text.clone()));
+        });
     }
 
     /// `result = value` when an operation returned equal text (`format(s, "")`, `str(s)`).
     fn propagate_same(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
-        if let Some(taint) = self.lookup(value) {
-            self.store(result, taint);
-        }
+        crate::guarded("Context.propagate_same", (), || {
+            if let Some(taint) = self.lookup(value) {
+                self.store(result, taint);
+            }
+        });
     }
 
     /// The report line when tainted text in `value` reaching a sink of type `kind` (an
