@@ -82,6 +82,13 @@ fn _panic_for_tests() -> bool {
     guarded("_panic_for_tests", false, || panic!("forced by a test"))
 }
 
+/// Panics without the guard: the panic reaches Python as `PanicException`, a
+/// `BaseException`, so tests can prove the Python hooks contain it too.
+#[pyfunction]
+fn _raise_panic_for_tests() {
+    panic!("forced by a test, unguarded");
+}
+
 /// The extension module `moat_iast._native`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -90,6 +97,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
     m.add_function(wrap_pyfunction!(report_plain, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(_raise_panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -38,9 +38,12 @@ class Demo:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env["MOAT_IAST_OUTPUT"] = str(self.output)
         env.update(self.env)
+        # The server's output goes to a file: a pipe nobody reads would fill and stall it.
+        self.log_path = self.output.with_suffix(".log")
+        self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [str(BIN / "moat-iast"), "run", sys.executable, *self.args],
-            cwd=self.app_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=self.app_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -50,7 +53,8 @@ class Demo:
             except OSError:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
                     self.proc.kill()
-                    raise RuntimeError(self.proc.stdout.read() if self.proc.stdout else "app did not start")
+                    self._log.close()
+                    raise RuntimeError(self.log_path.read_text() or "app did not start")
                 time.sleep(0.1)
 
     def __exit__(self, *exc: object) -> None:
@@ -59,6 +63,9 @@ class Demo:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+        self.log = self.log_path.read_text()
 
     def send(self, case: dict) -> tuple[int, bytes]:
         """Sends a case's request; returns the status and body, errors included."""

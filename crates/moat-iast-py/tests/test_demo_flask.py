@@ -33,3 +33,17 @@ def test_a_report_carries_source_evidence_request_and_hash(demo):
         {"value": "1 OR 1=1", "source": {"origin": "parameter", "name": "id"}},
     ]
     assert len(report["hash"]) == 16
+
+
+def test_a_panicking_sink_check_leaves_every_response_unchanged(tmp_path, demo):
+    # The same requests with every check forced to panic inside the Rust core: each
+    # response is what the application returns with the agent working normally.
+    expected = {case["name"]: demo.send(case) for case in demo.cases}
+    output = tmp_path / "iast.jsonl"
+    app = Path(__file__).parent / "apps" / "flask_demo"
+    args = ["-m", "flask", "--app", "app", "run", "--port", "{port}"]
+    with Demo(app, args, output, env={"MOAT_IAST_FORCE_PANIC": "true"}) as panicking:
+        for case in panicking.cases:
+            assert panicking.send(case) == expected[case["name"]], case["name"]
+    assert panicking.log.count("checks turned off") == 1, panicking.log
+    assert panicking.reports() == []

@@ -54,6 +54,8 @@ class Config:
     queue_size: int = 1000
     deduplicate: bool = True
     app_roots: list = field(default_factory=list)
+    # Testing only: every sink check panics inside the Rust core, to prove fail-open.
+    force_panic: bool = False
 
 
 def load() -> Config:
@@ -73,6 +75,7 @@ def load() -> Config:
         max_tainted=int(_number("MOAT_IAST_MAX_TAINTED", _env("MOAT_IAST_MAX_TAINTED"), 10_000, 100, 10_000_000)),
         queue_size=int(_number("MOAT_IAST_QUEUE_SIZE", _env("MOAT_IAST_QUEUE_SIZE"), 1000, 1, 1_000_000)),
         deduplicate=_flag(_env("MOAT_IAST_DEDUPLICATE", "DD_IAST_DEDUPLICATION_ENABLED"), True),
+        force_panic=_flag(_env("MOAT_IAST_FORCE_PANIC"), False),
         app_roots=[os.path.realpath(r) for r in (roots.split(os.pathsep) if roots else [os.getcwd()]) if r],
     )
 

@@ -12,6 +12,7 @@ def report_plain(
     """The report line of a check that follows no data flow (WEAK_HASH, INSECURE_COOKIE...)."""
 
 def _panic_for_tests() -> bool: ...
+def _raise_panic_for_tests() -> None: ...
 
 class Context:
     """One request's taint state: which str objects hold request data, and where."""

@@ -31,21 +31,35 @@ def _counted(request: Optional[_context.Request], line: Optional[str]) -> None:
         request.reported += 1
 
 
+def _failed(error: BaseException) -> None:
+    """Turns every check off after an internal error, logged once: the application
+    keeps running unobserved rather than risk a second failure."""
+    if isinstance(error, (KeyboardInterrupt, SystemExit)):
+        raise error
+    if "checks" not in _disabled:
+        _disabled.add("checks")
+        print(f"moat-iast: internal error in a sink check, checks turned off: {error!r}", file=sys.stderr)
+
+
 def check(kind: str, value: Any, skip: int = 1) -> None:
     """Reports `kind` (an interface name such as `SQL_INJECTION`) when tainted text in
     `value` makes this sink call exploitable. Cheap when nothing is tainted."""
     ctx = _context.current()
-    if ctx is None or type(value) not in _TEXT or not ctx.is_tainted(value):
-        return
-    request = _context.request()
-    if not _room(request):
+    if ctx is None or type(value) not in _TEXT or "checks" in _disabled:
         return
     try:
+        if _config.get().force_panic:
+            _native._raise_panic_for_tests()
+        if not ctx.is_tainted(value):
+            return
+        request = _context.request()
+        if not _room(request):
+            return
         path, line = _location(skip)
         method, route = (request.method, request.route) if request is not None else (None, None)
         _counted(request, ctx.report(kind, value, path, line, method, route))
-    except Exception:
-        pass
+    except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
+        _failed(error)
 
 
 def check_any(kind: str, values: Any, skip: int = 1) -> None:
@@ -65,16 +79,18 @@ def report_plain(kind: str, evidence: str, skip: int = 1, location: Optional[tup
     """Reports a check that follows no data flow (`WEAK_HASH`, `INSECURE_COOKIE`...) at
     the calling application frame, or at `location` when the caller knows better."""
     request = _context.request()
-    if not _room(request):
+    if not _room(request) or "checks" in _disabled:
         return
     try:
+        if _config.get().force_panic:
+            _native._raise_panic_for_tests()
         path, line = location if location is not None else _location(skip)
         if path == "<unknown>":
             return
         method, route = (request.method, request.route) if request is not None else (None, None)
         _counted(request, _native.report_plain(kind, evidence, path, line, method, route))
-    except Exception:
-        pass
+    except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
+        _failed(error)
 
 
 def code_location(func: Any) -> Optional[tuple[str, int]]:
