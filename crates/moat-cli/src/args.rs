@@ -138,6 +138,10 @@ pub(crate) struct ScanArgs {
     /// Scan files that .gitignore leaves out.
     #[arg(long)]
     pub(crate) no_gitignore: bool,
+    /// Include the runtime agent's findings from this JSONL file (its `MOAT_IAST_OUTPUT`),
+    /// located in the scanned files (repeatable).
+    #[arg(long = "runtime-report", value_name = "FILE")]
+    pub(crate) runtime_reports: Vec<PathBuf>,
     /// moat.toml to read (default: moat.toml at the scanned directory, if any).
     #[arg(long = "config-file")]
     pub(crate) config_file: Option<PathBuf>,

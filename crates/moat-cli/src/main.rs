@@ -2,6 +2,7 @@
 
 mod args;
 mod rules_cmd;
+mod runtime;
 mod scan_cmd;
 mod status;
 

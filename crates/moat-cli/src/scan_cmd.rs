@@ -11,6 +11,7 @@ use moat_core::{Config, ScanSettings, Severity};
 use moat_sast::RuleSet;
 
 use crate::args::{ColorArg, FormatArg, OutputArgs, ScanArgs};
+use crate::runtime::RuntimeReports;
 use crate::status::ExitStatus;
 
 /// Whether to colour a stream: `NO_COLOR` wins, then `FORCE_COLOR`, then the terminal test.
@@ -129,14 +130,21 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
             }
         }
     };
-    let scanners: Vec<&dyn FileScanner> = rules.iter().map(|r| r as &dyn FileScanner).collect();
+    let runtime = if args.runtime_reports.is_empty() {
+        None
+    } else {
+        Some(RuntimeReports::load(&args.runtime_reports)?)
+    };
+    let mut scanners: Vec<&dyn FileScanner> = rules.iter().map(|r| r as &dyn FileScanner).collect();
+    scanners.extend(runtime.iter().map(|r| r as &dyn FileScanner));
     let outcome = scan::run(&settings, &scanners, baseline.as_ref(), &on_progress)?;
 
     if let Some(path) = &args.write_baseline {
         Baseline::of(&outcome.findings).write(path)?;
     }
 
-    let infos = rules.as_ref().map(RuleSet::infos).unwrap_or_default();
+    let mut infos = rules.as_ref().map(RuleSet::infos).unwrap_or_default();
+    infos.extend(runtime.iter().flat_map(RuntimeReports::infos));
     let report = Report {
         outcome: &outcome,
         rules: &infos,
@@ -179,6 +187,13 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
                 };
                 writeln!(err, "{label}: {}: {}", skipped.path, skipped.reason)?;
             }
+        }
+        for (path, count) in runtime.iter().flat_map(RuntimeReports::unplaced) {
+            writeln!(
+                err,
+                "warning: {count} runtime finding(s) in {path} left out: no such file under {}; scan the application's root",
+                args.path.display()
+            )?;
         }
         writeln!(err, "{}", output::summary_line(&outcome))?;
     }

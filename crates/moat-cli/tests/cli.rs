@@ -416,3 +416,131 @@ fn fix_is_interpolated_and_offered() {
         "yaml.safe_load(open('f'))"
     );
 }
+
+const RUNTIME_APP: &str = "from flask import request\n\n\ndef view(db):\n    user_id = request.args.get(\"id\")\n    return db.execute(\"SELECT name FROM users WHERE id = \" + user_id)\n\n\ndef other(db):\n    return db.execute(\"SELECT 1\")  # moat-ignore\n";
+
+fn runtime_line(path: &str, line: u32, kind: &str) -> String {
+    format!(
+        "{{\"type\":\"{kind}\",\"location\":{{\"path\":\"{path}\",\"line\":{line}}},\"request\":{{\"method\":\"GET\",\"path\":\"/users\"}},\"evidence\":{{\"value\":\"SELECT name FROM users WHERE id = 1 OR 1=1\",\"parts\":[{{\"value\":\"SELECT name FROM users WHERE id = \"}},{{\"value\":\"1 OR 1=1\",\"source\":{{\"origin\":\"parameter\",\"name\":\"id\"}}}}]}},\"source\":{{\"origin\":\"parameter\",\"name\":\"id\"}},\"hash\":\"{:016x}\"}}\n",
+        u64::from(line) * 7919 + path.len() as u64
+    )
+}
+
+#[test]
+fn runtime_reports_become_findings_in_every_format() {
+    let repo = TestRepo::with_files([("service/app.py", RUNTIME_APP)]);
+    let report = [
+        runtime_line("app.py", 6, "SQL_INJECTION"),
+        // The same vulnerability seen again: one finding.
+        runtime_line("app.py", 6, "SQL_INJECTION"),
+        runtime_line("app.py", 10, "SQL_INJECTION"),
+        runtime_line("gone.py", 3, "XSS"),
+        "{\"kind\":\"libraries\",\"libraries\":[]}\n".to_owned(),
+    ]
+    .concat();
+    repo.write("iast.jsonl", &report);
+
+    let run = repo.moat([
+        "scan",
+        ".",
+        "--runtime-report",
+        "iast.jsonl",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = run.json();
+    let findings: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "iast")
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let finding = findings[0];
+    assert_eq!(finding["rule_id"], "iast.sql-injection");
+    assert_eq!(finding["severity"], "critical");
+    assert_eq!(finding["location"]["path"], "service/app.py");
+    assert_eq!(finding["location"]["start"]["line"], 6);
+    assert_eq!(finding["cwe"][0], "CWE-89");
+    assert!(finding["snippet"].as_str().unwrap().contains("db.execute"));
+    assert_eq!(finding["evidence"]["request"], "GET /users");
+    assert_eq!(finding["evidence"]["source"], "parameter id");
+    assert_eq!(
+        json["summary"]["suppressed_inline"], 1,
+        "{}",
+        json["summary"]
+    );
+    assert!(
+        run.stderr
+            .contains("1 runtime finding(s) in gone.py left out"),
+        "{}",
+        run.stderr
+    );
+
+    let sarif = repo
+        .moat([
+            "scan",
+            ".",
+            "--runtime-report",
+            "iast.jsonl",
+            "--format",
+            "sarif",
+        ])
+        .json();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = rules
+        .iter()
+        .find(|r| r["id"] == "iast.sql-injection")
+        .expect("the runtime type is described in the rule table");
+    assert!(
+        rule["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "external/cwe/cwe-89")
+    );
+    let text = repo.moat([
+        "scan",
+        ".",
+        "--runtime-report",
+        "iast.jsonl",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        text.stdout.contains("iast.sql-injection"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn a_bad_runtime_report_is_one_clear_error() {
+    let repo = TestRepo::with_files([("app.py", RUNTIME_APP)]);
+    repo.write(
+        "iast.jsonl",
+        &format!(
+            "{}{{\"type\": 3}}\n",
+            runtime_line("app.py", 6, "SQL_INJECTION")
+        ),
+    );
+    let run = repo.moat(["scan", ".", "--runtime-report", "iast.jsonl"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: iast.jsonl: not a runtime report written by moat-iast"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("line 2"), "{}", run.stderr);
+    let missing = repo.moat(["scan", ".", "--runtime-report", "nope.jsonl"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("nope.jsonl: cannot read the runtime report")
+    );
+}

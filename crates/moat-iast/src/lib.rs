@@ -9,6 +9,7 @@
 //! assert!(moat_iast::sql::injected(query.text(), &query.byte_ranges()));
 //! ```
 
+mod catalog;
 pub mod markup;
 pub mod path;
 mod report;
@@ -17,8 +18,10 @@ pub mod sql;
 mod taint;
 pub mod url;
 
+pub use catalog::TypeInfo;
 pub use report::{
-    Analyser, CodeLocation, Evidence, EvidencePart, REDACTED, Report, RequestInfo, VulnType,
+    Analyser, CodeLocation, Evidence, EvidencePart, ParseError, REDACTED, Report, RequestInfo,
+    VulnType,
 };
 pub use taint::{Origin, SourceKind, Taint, TaintRange};
 

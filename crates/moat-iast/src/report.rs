@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::taint::{Origin, Taint};
@@ -36,7 +36,7 @@ fn is_sensitive(name: &str) -> bool {
 pub const REDACTED: &str = "<redacted>";
 
 /// Vulnerability types, named as users of commercial IAST products know them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VulnType {
     /// Tainted text changes an SQL statement.
@@ -159,7 +159,7 @@ impl VulnType {
 }
 
 /// Where in the application the sink was called.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeLocation {
     /// The application file, relative to its root when known.
     pub path: String,
@@ -168,7 +168,7 @@ pub struct CodeLocation {
 }
 
 /// The request being served when the sink was called.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestInfo {
     /// HTTP method.
     pub method: String,
@@ -177,17 +177,17 @@ pub struct RequestInfo {
 }
 
 /// One part of the evidence: untainted text, or tainted text with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvidencePart {
     /// The text.
     pub value: String,
     /// Set for tainted parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<Origin>,
 }
 
 /// The value that reached the sink, cut into tainted and untainted parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// The whole value.
     pub value: String,
@@ -244,8 +244,25 @@ impl Evidence {
     }
 }
 
+/// A line of the agent's output that is not a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
 /// One vulnerability as reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// The type.
     #[serde(rename = "type")]
@@ -253,12 +270,12 @@ pub struct Report {
     /// The application frame that called the sink.
     pub location: CodeLocation,
     /// The request, when the sink ran inside one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request: Option<RequestInfo>,
     /// What reached the sink.
     pub evidence: Evidence,
     /// The first tainted source in the evidence.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<Origin>,
     /// Identity for deduplication: type, file and line, so the same flaw hit by many
     /// requests is one vulnerability.
@@ -323,6 +340,29 @@ impl Report {
         hex
     }
 
+    /// Reads the agent's JSONL output (the `MOAT_IAST_OUTPUT` file): one report per
+    /// non-empty line. Lines of other record kinds the agent writes (`"kind":
+    /// "libraries"`) are skipped.
+    pub fn parse_lines(text: &str) -> Result<Vec<Report>, ParseError> {
+        let mut reports = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let error = |message: String| ParseError {
+                line: index + 1,
+                message,
+            };
+            let value: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| error(e.to_string()))?;
+            if value.get("type").is_none() && value.get("kind").is_some() {
+                continue;
+            }
+            reports.push(serde_json::from_value(value).map_err(|e| error(e.to_string()))?);
+        }
+        Ok(reports)
+    }
+
     /// The report as one line of JSON, without the newline.
     pub fn to_json_line(&self) -> String {
         serde_json::to_string(self).expect("reports hold only strings and numbers")
@@ -367,6 +407,22 @@ mod tests {
         );
         assert!(json["evidence"]["parts"][0].get("source").is_none());
         assert_eq!(json["hash"].as_str().unwrap().len(), 16);
+    }
+
+    #[test]
+    fn json_lines_read_back_and_bad_lines_say_where() {
+        let line = report().to_json_line();
+        let text = format!("{line}\n\n{{\"kind\":\"libraries\",\"libraries\":[]}}\n{line}\n");
+        let reports = Report::parse_lines(&text).unwrap();
+        assert_eq!(reports, vec![report(), report()]);
+        let error = Report::parse_lines(&format!("{line}\n{{\"type\":\"NOPE\"}}")).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(
+            Report::parse_lines("not json")
+                .unwrap_err()
+                .to_string()
+                .starts_with("line 1: ")
+        );
     }
 
     #[test]

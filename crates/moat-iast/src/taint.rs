@@ -8,10 +8,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kind of request data a value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A query-string or form parameter.
@@ -78,7 +78,7 @@ impl SourceKind {
 }
 
 /// Where tainted text came from: the kind of source and its name (`id`, `User-Agent`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Origin {
     /// The kind of source; `origin` in reports, as the agent interface names it.
     #[serde(rename = "origin")]
@@ -152,15 +152,15 @@ impl Taint {
     }
 
     /// Text whose characters `start..start + len` came from each run's origin; runs are
-    /// clamped to the text, and ones overlapping an earlier run are dropped.
+    /// clamped to the text, and the part of a run that overlaps an earlier one is dropped.
     pub fn from_runs(text: impl Into<String>, runs: &[(usize, usize, Arc<Origin>)]) -> Taint {
         let mut taint = Taint::untainted(text);
         let mut sorted: Vec<&(usize, usize, Arc<Origin>)> = runs.iter().collect();
         sorted.sort_by_key(|run| run.0);
         let mut end = 0;
         for (start, len, origin) in sorted {
-            let start = (*start).max(end);
             let stop = start.saturating_add(*len).min(taint.chars);
+            let start = (*start).max(end);
             if start >= stop {
                 continue;
             }
