@@ -100,4 +100,4 @@ def install() -> None:
 # Modules with an `install()` that hooks one area: sinks of the standard library and of
 # libraries, propagation through library functions, and the web frameworks (which wait
 # for their module with `_patches.when_imported`).
-_AREAS = ("_stdlib_sinks", "_library_sinks", "_xml_crypto_sinks", "_propagation", "_frameworks", "_sca")
+_AREAS = ("_stdlib_sinks", "_library_sinks", "_xml_crypto_sinks", "_propagation", "_randomness", "_frameworks", "_sca")
