@@ -26,12 +26,15 @@ def free_port() -> int:
 class Demo:
     """A demo app served by a real interpreter with the agent on."""
 
-    def __init__(self, app_dir: Path, args: list[str], output: Path, env: dict | None = None) -> None:
+    def __init__(self, app_dir: Path, args: list[str], output: Path, env: dict | None = None,
+                 wrapper: bool = True) -> None:
         self.app_dir = app_dir
         self.port = free_port()
         self.args = [a.replace("{port}", str(self.port)) for a in args]
         self.output = output
         self.env = env or {}
+        # Without the `moat-iast run` wrapper, the environment alone must start the agent.
+        self.wrapper = wrapper
         self.base = f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> "Demo":
@@ -42,7 +45,7 @@ class Demo:
         self.log_path = self.output.with_suffix(".log")
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [str(BIN / "moat-iast"), "run", sys.executable, *self.args],
+            [*([str(BIN / "moat-iast"), "run"] if self.wrapper else []), sys.executable, *self.args],
             cwd=self.app_dir, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True,
         )
         deadline = time.monotonic() + 30
