@@ -1,13 +1,15 @@
-"""Sinks of the standard library: sqlite3 and the shell. Library sinks outside the
-standard library live in `_library_sinks`."""
+"""Sinks of the standard library: sqlite3, the shell and the programs it starts.
+Library sinks outside the standard library live in `_library_sinks`."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+from types import ModuleType
 from typing import Any
 
-from moat_iast import _sinks
+from moat_iast import _context, _patches, _report, _sinks
 
 
 class _Cursor(sqlite3.Cursor):
@@ -61,15 +63,85 @@ def _shell_command(command: Any, *args: Any, **kwargs: Any) -> None:
     _sinks.check("COMMAND_INJECTION", command)
 
 
+# Programs that run their `-c` argument as a shell command line.
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"})
+
+
+def _program(program: Any, argv: Any) -> None:
+    """A program run without a shell: the request choosing the program is the injection,
+    and so is the command line of an explicit `sh -c`."""
+    if _sinks.tainted(program):
+        _sinks.check("COMMAND_INJECTION", program)
+        return
+    if type(program) not in (str, bytes) or not isinstance(argv, (list, tuple)):
+        return
+    if os.path.basename(os.fsdecode(program)) not in _SHELLS:
+        return
+    for option, command in zip(argv[1:], argv[2:]):
+        text = os.fsdecode(option) if type(option) in (str, bytes) else ""
+        if text.startswith("-") and not text.startswith("--") and "c" in text:
+            _sinks.check("COMMAND_INJECTION", command)
+            return
+
+
 def _popen(self: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
     shell = kwargs.get("shell", rest[7] if len(rest) > 7 else False)
     if shell:
         _sinks.check("COMMAND_INJECTION", args)
         return
-    # Without a shell, the request choosing the program is the injection.
-    program = args[0] if isinstance(args, (list, tuple)) and args else args
-    if _sinks.tainted(program):
-        _sinks.check("COMMAND_INJECTION", program)
+    if isinstance(args, (list, tuple)):
+        _program(args[0] if args else None, args)
+    else:
+        _program(args, None)
+
+
+def _called_by_os() -> bool:
+    """Whether the hooked function was called by the `os` module itself: `spawnlp`
+    calls `spawnvp`, which calls `execvp` in the child. The application's own call,
+    the outermost, was checked already."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("moat_iast"):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__") == "os"
+
+
+def _program_call(vector: bool, environment: bool, leading: int) -> Any:
+    """The hook of one `os.exec*` or `os.spawn*` function: `leading` arguments (the
+    mode of `spawn*`) before the program, then a vector (`execv(path, args)`) or the
+    arguments themselves (`execl(path, *args)`), then `env` for the `e` variants."""
+
+    def before(*args: Any) -> None:
+        if len(args) <= leading or _called_by_os():
+            return
+        file, rest = args[leading], args[leading + 1:]
+        if vector:
+            argv = rest[0] if rest else None
+        else:
+            argv = rest[:-1] if environment else rest
+        request = _context.request()
+        reported = request.reported if request is not None else 0
+        _program(file, argv)
+        # `exec*` replaces the process next: what was reported is written before it goes.
+        if not leading and request is not None and request.reported > reported:
+            _report.flush(2.0)
+
+    return before
+
+
+def _posix_spawn(path: Any, argv: Any = None, *rest: Any, **kwargs: Any) -> None:
+    _program(path, argv)
+
+
+def _asyncio(module: ModuleType) -> None:
+    def shell(cmd: Any = None, *args: Any, **kwargs: Any) -> None:
+        _sinks.check("COMMAND_INJECTION", cmd)
+
+    def program(program: Any = None, *args: Any, **kwargs: Any) -> None:
+        _program(program, (program, *args))
+
+    for owner in (module, module.subprocess):
+        _sinks.wrap(owner, "create_subprocess_shell", shell, "asyncio.create_subprocess_shell")
+        _sinks.wrap(owner, "create_subprocess_exec", program, "asyncio.create_subprocess_exec")
 
 
 def _install_shell() -> None:
@@ -78,6 +150,13 @@ def _install_shell() -> None:
     _sinks.wrap(os, "system", _shell_command, "os.system")
     _sinks.wrap(os, "popen", _shell_command, "os.popen")
     _sinks.wrap(subprocess.Popen, "__init__", _popen, "subprocess.Popen")
+    for name in ("posix_spawn", "posix_spawnp"):
+        _sinks.wrap(os, name, _posix_spawn, f"os.{name}")
+    for prefix, leading in (("exec", 0), ("spawn", 1)):
+        for variant in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe"):
+            before = _program_call(variant[0] == "v", variant.endswith("e"), leading)
+            _sinks.wrap(os, prefix + variant, before, f"os.{prefix}{variant}")
+    _patches.when_imported("asyncio", _asyncio)
 
 
 def install() -> None:
