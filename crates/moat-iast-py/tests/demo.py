@@ -23,6 +23,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect case's response is the redirect itself; following it would send the
+    # test to the attacker's host.
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 class Demo:
     """A demo app served by a real interpreter with the agent on."""
 
@@ -89,7 +99,7 @@ class Demo:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in case["cookies"].items())
         request = urllib.request.Request(url, data=body, headers=headers, method=case["method"])
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with _opener.open(request, timeout=10) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()

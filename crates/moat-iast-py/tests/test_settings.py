@@ -16,6 +16,12 @@ APP = '''
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     conn.execute("CREATE TABLE t (id INTEGER)")
 
+    @app.after_request
+    def hardened(response):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     @app.route("/__cases")
     def cases():
         return {"cases": []}

@@ -10,6 +10,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from types import FrameType
 from typing import Optional
 
@@ -22,9 +23,12 @@ def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
     """The innermost frame of application code: the caller of the sink."""
     frame: Optional[FrameType] = sys._getframe(skip)
     while frame is not None:
-        filename = os.path.realpath(frame.f_code.co_filename)
-        if not filename.startswith(_AGENT_DIR) and any(filename.startswith(root + os.sep) for root in roots):
-            return filename, frame.f_lineno
+        raw = frame.f_code.co_filename
+        # `<template>`, `<string>`: code compiled from text (Jinja, exec), not a file.
+        if not raw.startswith("<"):
+            filename = os.path.realpath(raw)
+            if not filename.startswith(_AGENT_DIR) and any(filename.startswith(root + os.sep) for root in roots):
+                return filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0
 
@@ -96,17 +100,13 @@ class _Writer:
                 print(f"moat-iast: cannot write {path}: {error}", file=sys.stderr)
 
     def flush(self, timeout: float = 5.0) -> None:
-        """Waits until queued reports are written (at exit, and in tests)."""
-        if self._thread is None:
+        """Waits until queued reports are written (at exit, and in tests). Polls rather
+        than starting a thread: at interpreter shutdown no thread may start."""
+        if self._thread is None or not self._thread.is_alive():
             return
-        done = threading.Event()
-
-        def wait() -> None:
-            self._queue.join()
-            done.set()
-
-        threading.Thread(target=wait, daemon=True).start()
-        done.wait(timeout)
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.01)
 
 
 _writer = _Writer()

@@ -41,9 +41,10 @@ def _failed(error: BaseException) -> None:
         print(f"moat-iast: internal error in a sink check, checks turned off: {error!r}", file=sys.stderr)
 
 
-def check(kind: str, value: Any, skip: int = 1) -> None:
+def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, int]] = None) -> None:
     """Reports `kind` (an interface name such as `SQL_INJECTION`) when tainted text in
-    `value` makes this sink call exploitable. Cheap when nothing is tainted."""
+    `value` makes this sink call exploitable, at the calling application frame or at
+    `location` when the caller knows better. Cheap when nothing is tainted."""
     ctx = _context.current()
     if ctx is None or type(value) not in _TEXT or "checks" in _disabled:
         return
@@ -55,7 +56,7 @@ def check(kind: str, value: Any, skip: int = 1) -> None:
         request = _context.request()
         if not _room(request):
             return
-        path, line = _location(skip)
+        path, line = location if location is not None else _location(skip)
         method, route = (request.method, request.route) if request is not None else (None, None)
         _counted(request, ctx.report(kind, value, path, line, method, route))
     except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
@@ -107,7 +108,21 @@ def code_location(func: Any) -> Optional[tuple[str, int]]:
     path = os.path.realpath(code.co_filename)
     if not any(path.startswith(root + os.sep) for root in roots):
         return None
-    return _report.relative(path, roots), code.co_firstlineno
+    return _report.relative(path, roots), def_line(code)
+
+
+def def_line(code: Any) -> int:
+    """The `def` line of a function: `co_firstlineno` is its first decorator's."""
+    import linecache
+
+    line = code.co_firstlineno
+    for offset in range(50):
+        text = linecache.getline(code.co_filename, line + offset).lstrip()
+        if not text:
+            break
+        if text.startswith(("def ", "async def ")):
+            return line + offset
+    return line
 
 
 def mark_secure(result: Any, value: Any, kinds: tuple) -> None:

@@ -30,17 +30,20 @@ class _Connection(sqlite3.Connection):
     def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
         return super().cursor(factory)
 
+    # What `sqlite3.Connection.execute` does, spelled out so the statement is checked
+    # once, by the cursor: some versions' C code creates the cursor through `cursor()`
+    # (ours) and others do not.
     def execute(self, sql: Any, *args: Any) -> Any:  # type: ignore[override]
-        _sinks.check("SQL_INJECTION", sql)
-        return super().execute(sql, *args)
+        cursor = self.cursor()
+        return cursor.execute(sql, *args)
 
     def executemany(self, sql: Any, *args: Any) -> Any:  # type: ignore[override]
-        _sinks.check("SQL_INJECTION", sql)
-        return super().executemany(sql, *args)
+        cursor = self.cursor()
+        return cursor.executemany(sql, *args)
 
     def executescript(self, sql: Any) -> Any:  # type: ignore[override]
-        _sinks.check("SQL_INJECTION", sql)
-        return super().executescript(sql)
+        cursor = self.cursor()
+        return cursor.executescript(sql)
 
 
 def _install_sqlite() -> None:
