@@ -18,7 +18,7 @@ BIN = Path(sys.executable).parent
 
 # A script's prelude: a request is open, `t(value, name)` taints like a query parameter.
 PRELUDE = """\
-from moat_iast import _context
+from moat_iast import _context, _report
 ctx = _context.start("GET", "/test")
 def t(value, name="p"):
     return ctx.taint(value, "parameter", name)
@@ -26,8 +26,9 @@ def t(value, name="p"):
 
 
 def script(body: str) -> str:
-    """An application script: the prelude, then `body`."""
-    return PRELUDE + textwrap.dedent(body)
+    """An application script: the prelude, `body`, then a wait for the report writer
+    (a thread; the interpreter's exit does not wait for it)."""
+    return PRELUDE + textwrap.dedent(body) + "_report.flush()\n"
 
 
 def run(directory: Path, source: str, agent: bool = True, env: dict = None) -> tuple:
@@ -293,3 +294,42 @@ def test_programs_started_without_a_shell(tmp_path):
     assert where(reports) == sorted(("COMMAND_INJECTION", line_of(source, marker))
                                     for marker in ("sh-c", "spawn", "program", "posix"))
     assert {r["location"]["path"] for r in reports} == {"app.py"}
+
+
+def test_psycopg2_cursors_of_every_factory_check_their_statements(tmp_path):
+    # psycopg2's cursor is C code; the connection `connect` returns hands out checking
+    # cursors whichever factory the application picks. `pg_wire` answers the queries.
+    source = script("""
+    import sys
+    sys.path.insert(0, %r)
+    import logging, pg_wire, psycopg2, psycopg2.extensions, psycopg2.extras
+    port = pg_wire.serve(("CREATE TABLE users (id INTEGER, name TEXT)", "INSERT INTO users VALUES (1, 'alice')"))
+    dsn = "host=127.0.0.1 port=%%d dbname=demo user=demo" %% port
+    query = "SELECT id, name FROM users WHERE name = '" + t("x' OR '1'='1", "name") + "'"
+
+    class Timed(psycopg2.extensions.cursor):
+        pass
+
+    conn = psycopg2.connect(dsn)
+    cursor = conn.cursor()
+    cursor.execute(query)  # plain
+    print(type(cursor).__name__, isinstance(cursor, psycopg2.extensions.cursor), cursor.fetchall())
+    cursor = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+    cursor.execute(query)  # real-dict
+    print(type(cursor).__name__, [dict(row) for row in cursor.fetchall()])
+    conn.cursor_factory = Timed
+    cursor = conn.cursor()
+    cursor.execute(query)  # attribute
+    print(type(cursor).__name__, cursor.fetchall())
+    conn.cursor().execute("SELECT id FROM users WHERE name = %%s", (t("x' OR '1'='1", "safe"),))
+    logged = psycopg2.connect(dsn, connection_factory=psycopg2.extras.LoggingConnection)
+    logged.initialize(logging.getLogger("sql"))
+    cursor = logged.cursor()
+    cursor.execute(query)  # logging
+    print(type(cursor).__name__, cursor.fetchall())
+    """ % str(Path(__file__).parent / "apps"))
+    out, reports = run(tmp_path, source)
+    assert out == ["cursor True [(1, 'alice')]", "RealDictCursor [{'id': 1, 'name': 'alice'}]",
+                   "Timed [(1, 'alice')]", "LoggingCursor [(1, 'alice')]"]
+    assert where(reports) == sorted(("SQL_INJECTION", line_of(source, marker))
+                                    for marker in ("plain", "real-dict", "attribute", "logging"))

@@ -1,9 +1,9 @@
 """Injection sinks: SQL, command, code, path, SSRF, NoSQL, deserialization.
 
-PostgreSQL is served by `pg_wire` (the protocol in front of SQLite). Other servers the
-demo cannot run are pointed at 127.0.0.1 port 1, where a connection is refused at once:
-the endpoint does its real work up to the network call, then answers 503 or 502 as an
-application would.
+PostgreSQL and MySQL are served by `pg_wire` and `mysql_wire` (their protocols in front
+of SQLite). Other servers the demo cannot run are pointed at 127.0.0.1 port 1, where a
+connection is refused at once: the endpoint does its real work up to the network call,
+then answers 503 or 502 as an application would.
 """
 
 import ast
@@ -38,6 +38,7 @@ from flask import abort, request, send_file, send_from_directory
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import StaticPool
 
+import mysql_wire
 import pg_wire
 from cases import case
 
@@ -78,6 +79,7 @@ users = mongo.demo.users
 
 USERS = ("CREATE TABLE users (id INTEGER, name TEXT)", "INSERT INTO users VALUES (1, 'alice'), (2, 'bob')")
 POSTGRES = f"host=127.0.0.1 port={pg_wire.serve(USERS)} user=demo dbname=demo"
+MYSQL_PORT = mysql_wire.serve(USERS)
 
 
 def db():
@@ -88,8 +90,7 @@ def db():
 
 
 def mysql():
-    # The connection is opened by the first query, which fails here: no MySQL server.
-    return pymysql.connect(host="127.0.0.1", port=1, user="demo", database="demo", defer_connect=True)
+    return pymysql.connect(host="127.0.0.1", port=MYSQL_PORT, user="demo", database="demo")
 
 
 class RestrictedUnpickler(pickle.Unpickler):
@@ -204,22 +205,16 @@ def register_sql(app):
     @case("SQL_INJECTION", True, params={"name": "x' OR '1'='1"})
     def sqli_pymysql():
         name = request.args.get("name", "")
-        try:
-            with mysql().cursor() as cursor:
-                cursor.execute("SELECT id FROM users WHERE name = '%s'" % name)  # report
-                return {"rows": cursor.fetchall()}
-        except pymysql.err.Error:
-            return {"error": "database unavailable"}, 503
+        with closing(mysql()) as conn, conn.cursor() as cursor:
+            cursor.execute("SELECT id FROM users WHERE name = '%s'" % name)  # report
+            return {"rows": cursor.fetchall()}
 
     @app.route("/sqli-pymysql-parameter")
     @case("SQL_INJECTION", False, params={"name": "x' OR '1'='1"})
     def sqli_pymysql_parameter():
-        try:
-            with mysql().cursor() as cursor:
-                cursor.execute("SELECT id FROM users WHERE name = %s", (request.args.get("name", ""),))
-                return {"rows": cursor.fetchall()}
-        except pymysql.err.Error:
-            return {"error": "database unavailable"}, 503
+        with closing(mysql()) as conn, conn.cursor() as cursor:
+            cursor.execute("SELECT id FROM users WHERE name = %s", (request.args.get("name", ""),))
+            return {"rows": cursor.fetchall()}
 
 
 def register_nosql(app):
