@@ -61,3 +61,23 @@ def test_run_without_a_command_is_a_usage_error():
     missing = subprocess.run([str(BIN / "moat-iast"), "run", "no-such-program-here"],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 127
+
+
+def test_rewritten_modules_keep_their_own_future_flags(tmp_path):
+    # The agent's modules use `from __future__ import annotations`; the application's
+    # must not inherit it, or annotations turn into strings under the agent.
+    write(
+        tmp_path,
+        "typed.py",
+        """
+        def f(x: int) -> str:
+            return str(x)
+        ANNOTATION = f.__annotations__["x"]
+        """,
+    )
+    write(tmp_path, "main.py", "import typed\nprint(typed.ANNOTATION is int)\ndef g(y: int): pass\nprint(g.__annotations__['y'] is int)\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(BIN / "moat-iast"), "run", sys.executable, "main.py"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]

@@ -633,7 +633,7 @@ def _http_client(module: types.ModuleType) -> None:
 
 
 def _requests(module: types.ModuleType) -> None:
-    _sinks.wrap(module.sessions.Session, "request", _client_request, "requests.Session.request")
+    _sinks.wrap(module.sessions.Session, "request", _client_request, "ssrf: requests.Session.request")
 
 
 def _httpx(module: types.ModuleType) -> None:

@@ -29,7 +29,7 @@ def main() -> None:
         code = rewrite(source.decode("utf-8"), script)
         module.__dict__[OPS] = _ops
     except Exception:  # fail open: the script runs as written
-        code = compile(source, script, "exec")
+        code = compile(source, script, "exec", dont_inherit=True)
     sys.modules["__main__"] = module
     exec(code, module.__dict__)
 

@@ -166,11 +166,13 @@ def wrap(owner: Any, attr: str, before: Callable[..., Any], name: Optional[str] 
     """Replaces `owner.attr` by a function that runs `before(*args, **kwargs)` as a
     fail-open hook, then the original with the same arguments. The hook runs only inside
     an analysed request unless `always` (checks that need no taint, like weak hashing).
-    Does nothing when `owner` has no such attribute or it is already wrapped."""
+    Hooks of different areas on the same function layer, each once: installing the
+    same `name` again does nothing. Does nothing when `owner` has no such attribute."""
     original = getattr(owner, attr, None)
-    if original is None or getattr(original, "__moat_iast_original__", None) is not None:
+    name = name or f"{getattr(owner, '__name__', owner)}.{attr}"
+    if original is None or name in getattr(original, "__moat_iast_hooks__", ()):
         return
-    guarded = hook(name or f"{getattr(owner, '__name__', owner)}.{attr}")(before)
+    guarded = hook(name)(before)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -179,6 +181,7 @@ def wrap(owner: Any, attr: str, before: Callable[..., Any], name: Optional[str] 
         return original(*args, **kwargs)
 
     wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]
+    wrapper.__moat_iast_hooks__ = frozenset(getattr(original, "__moat_iast_hooks__", ())) | {name}  # type: ignore[attr-defined]
     try:
         setattr(owner, attr, wrapper)
     except (AttributeError, TypeError):

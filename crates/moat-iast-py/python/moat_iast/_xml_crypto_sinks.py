@@ -35,27 +35,9 @@ _REDACTED = "<redacted>"
 _MISSING = object()
 
 
-def _wrap(owner: Any, attr: str, before: Callable[..., Any], name: str, always: bool = False) -> None:
-    """`_sinks.wrap`, also over a function that another area of hooks wrapped already
-    (`requests.Session.request` is an SSRF sink there and a credential sink here), which
-    `_sinks.wrap` leaves alone. The hook's name keeps it from being added twice."""
-    original = getattr(owner, attr, None)
-    if original is None or name in getattr(original, "__moat_iast_hooks__", ()):
-        return
-    guarded = _sinks.hook(name)(before)
-
-    @functools.wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if always or _context.current() is not None:
-            guarded(*args, **kwargs)
-        return original(*args, **kwargs)
-
-    wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]
-    wrapper.__moat_iast_hooks__ = (*getattr(original, "__moat_iast_hooks__", ()), name)  # type: ignore[attr-defined]
-    try:
-        setattr(owner, attr, wrapper)
-    except (AttributeError, TypeError):
-        pass
+# Hooks layer over other areas' (`requests.Session.request` is an SSRF sink there and a
+# credential sink here); each hook name is added once.
+_wrap = _sinks.wrap
 
 
 # ---------------------------------------------------------------------------------------
