@@ -13,6 +13,13 @@ def _flask(module: ModuleType) -> None:
     _flask.install(module)
 
 
+def _django(module: ModuleType) -> None:
+    from moat_iast import _django
+
+    _django.install(module)
+
+
 def install() -> None:
     """Waits for each supported framework's import."""
     _patches.when_imported("flask", _flask)
+    _patches.when_imported("django", _django)
