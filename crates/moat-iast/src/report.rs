@@ -274,7 +274,7 @@ pub struct Report {
     pub request: Option<RequestInfo>,
     /// What reached the sink.
     pub evidence: Evidence,
-    /// The first tainted source in the evidence.
+    /// The first tainted source in the evidence not sanitised for this type.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<Origin>,
     /// Identity for deduplication: type, file and line, so the same flaw hit by many
@@ -291,7 +291,14 @@ impl Report {
         taint: &Taint,
     ) -> Report {
         let evidence = Evidence::of(taint);
-        let source = taint.ranges().first().map(|r| (*r.origin).clone());
+        // The source that makes it exploitable: the first range not already sanitised
+        // for this type (an escaped name beside a raw bio is about the bio).
+        let source = taint
+            .ranges()
+            .iter()
+            .find(|r| r.secure & kind.secure_bit() == 0)
+            .or_else(|| taint.ranges().first())
+            .map(|r| (*r.origin).clone());
         let hash = Report::hash_of(kind, &location);
         Report {
             kind,
@@ -423,6 +430,22 @@ mod tests {
                 .to_string()
                 .starts_with("line 1: ")
         );
+    }
+
+    #[test]
+    fn the_source_named_is_the_unsanitised_one() {
+        let name = Taint::whole("<b>", Origin::new(SourceKind::Parameter, "name"))
+            .mark_secure(VulnType::Xss.secure_bit());
+        let bio = Taint::whole("<script>", Origin::new(SourceKind::Parameter, "bio"));
+        let html = name.concat(&Taint::untainted(" ")).concat(&bio);
+        let location = CodeLocation {
+            path: "v.py".into(),
+            line: 1,
+        };
+        let report = Report::new(VulnType::Xss, location.clone(), None, &html);
+        assert_eq!(report.source.unwrap().name, "bio");
+        let sql = Report::new(VulnType::SqlInjection, location, None, &html);
+        assert_eq!(sql.source.unwrap().name, "name");
     }
 
     #[test]

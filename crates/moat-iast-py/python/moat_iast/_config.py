@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -54,6 +55,9 @@ class Config:
     queue_size: int = 1000
     deduplicate: bool = True
     app_roots: list = field(default_factory=list)
+    # The standard library and site-packages, never the application even when they sit
+    # under an application root (a `./.venv` inside the project).
+    library_dirs: list = field(default_factory=list)
     # Testing only: every sink check panics inside the Rust core, to prove fail-open.
     force_panic: bool = False
 
@@ -76,8 +80,33 @@ def load() -> Config:
         queue_size=int(_number("MOAT_IAST_QUEUE_SIZE", _env("MOAT_IAST_QUEUE_SIZE"), 1000, 1, 1_000_000)),
         deduplicate=_flag(_env("MOAT_IAST_DEDUPLICATE", "DD_IAST_DEDUPLICATION_ENABLED"), True),
         force_panic=_flag(_env("MOAT_IAST_FORCE_PANIC"), False),
+        library_dirs=library_dirs(),
         app_roots=[os.path.realpath(r) for r in (roots.split(os.pathsep) if roots else [os.getcwd()]) if r],
     )
+
+
+def library_dirs() -> list:
+    """Where the standard library and installed packages live, resolved."""
+    dirs = set()
+    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(name)
+        if path:
+            dirs.add(os.path.realpath(path))
+    for path in sys.path:
+        if "site-packages" in path or "dist-packages" in path:
+            dirs.add(os.path.realpath(path))
+    return sorted(dirs)
+
+
+def inside(path: str, dirs: list) -> bool:
+    """Whether `path` is one of `dirs` or below one."""
+    return any(path == d or path.startswith(d + os.sep) for d in dirs)
+
+
+def is_application(path: str) -> bool:
+    """Whether a resolved file path is the application's own code."""
+    config = get()
+    return inside(path, config.app_roots) and not inside(path, config.library_dirs)
 
 
 _config: Optional[Config] = None

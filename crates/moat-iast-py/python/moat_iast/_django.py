@@ -54,24 +54,13 @@ def _extra(key: str, default: Callable[[], Any]) -> Any:
 _app_files: dict = {}
 
 
-def _library_dirs() -> list:
-    from moat_iast import _hook
-
-    return _hook._library_dirs()
-
-
 def _is_app_file(filename: str) -> bool:
     """Whether code in `filename` is the application's own (under an application root,
     outside the agent, the standard library and site-packages). Cached per file."""
     known = _app_files.get(filename)
     if known is None:
         path = os.path.realpath(filename)
-        roots = _config.get().app_roots
-        known = (
-            not path.startswith(_AGENT_DIR)
-            and any(path.startswith(root + os.sep) for root in roots)
-            and not any(path == d or path.startswith(d + os.sep) for d in _library_dirs())
-        )
+        known = not path.startswith(_AGENT_DIR) and _config.is_application(path)
         _app_files[filename] = known
     return known
 

@@ -12,28 +12,11 @@ import importlib.abc
 import importlib.machinery
 import os
 import sys
-import sysconfig
 from types import ModuleType
 from typing import Optional, Sequence
 
 from moat_iast import _config, _ops, _patches
 from moat_iast._rewrite import OPS, rewrite
-
-
-def _library_dirs() -> list[str]:
-    dirs = set()
-    for name in ("stdlib", "platstdlib", "purelib", "platlib"):
-        path = sysconfig.get_paths().get(name)
-        if path:
-            dirs.add(os.path.realpath(path))
-    for path in sys.path:
-        if "site-packages" in path or "dist-packages" in path:
-            dirs.add(os.path.realpath(path))
-    return sorted(dirs)
-
-
-def _inside(path: str, dirs: Sequence[str]) -> bool:
-    return any(path == d or path.startswith(d + os.sep) for d in dirs)
 
 
 class _RewritingLoader(importlib.machinery.SourceFileLoader):
@@ -51,10 +34,6 @@ class _RewritingLoader(importlib.machinery.SourceFileLoader):
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    def __init__(self) -> None:
-        self._roots = _config.get().app_roots
-        self._libraries = _library_dirs()
-
     def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[ModuleType] = None):
         if fullname.startswith("moat_iast"):
             return None
@@ -62,7 +41,7 @@ class _Finder(importlib.abc.MetaPathFinder):
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
             return None
         origin = os.path.realpath(spec.origin or "")
-        if not _inside(origin, self._roots) or _inside(origin, self._libraries):
+        if not _config.is_application(origin):
             return None
         spec.loader = _RewritingLoader(fullname, spec.origin)
         return spec
@@ -78,6 +57,9 @@ def install() -> None:
     global _installed
     if _installed is not None:
         return
+    # Read the settings before the finder runs: reading them imports modules, which
+    # would ask the finder, which needs the settings.
+    _config.get()
     _installed = _Finder()
     sys.meta_path.insert(0, _installed)
     sys.meta_path.insert(0, _patches.PendingFinder())

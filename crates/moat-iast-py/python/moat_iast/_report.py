@@ -27,7 +27,9 @@ def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
         # `<template>`, `<string>`: code compiled from text (Jinja, exec), not a file.
         if not raw.startswith("<"):
             filename = os.path.realpath(raw)
-            if not filename.startswith(_AGENT_DIR) and any(filename.startswith(root + os.sep) for root in roots):
+            if not filename.startswith(_AGENT_DIR) and _config.inside(filename, roots) and not _config.inside(
+                filename, _config.get().library_dirs
+            ):
                 return filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0

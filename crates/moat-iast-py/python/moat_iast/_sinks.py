@@ -46,7 +46,8 @@ def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, in
     `value` makes this sink call exploitable, at the calling application frame or at
     `location` when the caller knows better. Cheap when nothing is tainted."""
     ctx = _context.current()
-    if ctx is None or type(value) not in _TEXT or "checks" in _disabled:
+    # Subclasses count: Django's SafeString and Markup are str.
+    if ctx is None or not isinstance(value, _TEXT) or "checks" in _disabled:
         return
     try:
         if _config.get().force_panic:
@@ -57,6 +58,8 @@ def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, in
         if not _room(request):
             return
         path, line = location if location is not None else _location(skip)
+        if path == "<unknown>":
+            return  # no application code on the stack: nothing to point the user at
         method, route = (request.method, request.route) if request is not None else (None, None)
         _counted(request, ctx.report(kind, value, path, line, method, route))
     except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
@@ -66,14 +69,14 @@ def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, in
 def check_any(kind: str, values: Any, skip: int = 1) -> None:
     """`check` for each str or bytes among `values` (arguments of one call)."""
     for value in values:
-        if type(value) in _TEXT:
+        if isinstance(value, _TEXT):
             check(kind, value, skip)
 
 
 def tainted(value: Any) -> bool:
     """Whether `value` holds request data in the current request."""
     ctx = _context.current()
-    return ctx is not None and type(value) in _TEXT and ctx.is_tainted(value)
+    return ctx is not None and isinstance(value, _TEXT) and ctx.is_tainted(value)
 
 
 def report_plain(kind: str, evidence: str, skip: int = 1, location: Optional[tuple[str, int]] = None) -> None:

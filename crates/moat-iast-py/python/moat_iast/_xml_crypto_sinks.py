@@ -47,7 +47,6 @@ _wrap = _sinks.wrap
 _AGENT = "\0agent"
 _OTHER = "\0other"
 _kinds: dict = {}
-_libraries: Optional[list] = None
 
 
 def _classify(filename: str) -> str:
@@ -58,22 +57,15 @@ def _classify(filename: str) -> str:
 
 
 def _classify_new(filename: str) -> str:
-    global _libraries
     if not filename or filename.startswith("<"):
         return _OTHER
     path = os.path.realpath(filename)
     if path.startswith(_report._AGENT_DIR):
         return _AGENT
-    roots = _config.get().app_roots
-    if not any(path.startswith(root + os.sep) for root in roots):
+    # Outside the roots, or a virtual environment inside the project: not the app.
+    if not _config.is_application(path):
         return _OTHER
-    if _libraries is None:
-        from moat_iast._hook import _library_dirs
-
-        _libraries = _library_dirs()
-    if any(path == d or path.startswith(d + os.sep) for d in _libraries):
-        return _OTHER  # a virtual environment inside the project
-    return _report.relative(path, roots)
+    return _report.relative(path, _config.get().app_roots)
 
 
 def _caller() -> Optional[tuple[str, int]]:
