@@ -18,7 +18,7 @@ import sys
 from types import ModuleType
 from typing import Any, Callable, Optional
 
-from moat_iast import _config, _context, _native, _patches, _report, _sinks
+from moat_iast import _config, _context, _patches, _randomness, _report, _sinks
 
 _AGENT_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
 _ORIGINAL = "__moat_iast_original__"
@@ -81,42 +81,10 @@ def _caller(skip_files: tuple = ()) -> Optional[tuple[str, int]]:
     return _report.relative(os.path.realpath(frame.f_code.co_filename), roots), frame.f_lineno
 
 
-def _emit(request: Any, line: Optional[str]) -> bool:
-    if line is None:
-        return False
-    if _report.emit(line) and request is not None:
-        request.reported += 1
-    return True
-
-
 def _check(kind: str, value: Any, location: Optional[tuple[str, int]] = None) -> bool:
-    """Reports `kind` at the innermost application frame when tainted text in `value`
-    makes the sink exploitable: `_sinks.check`, for str subclasses too (`SafeString`,
-    what Django's templates and `mark_safe` return). Sinks Django reaches with no
-    application code on the stack are not reported: there is no line to show. True
-    when a report was made."""
-    ctx = _ctx()
-    if ctx is None or not isinstance(value, (str, bytes)) or "checks" in _sinks._disabled:
-        return False
-    try:
-        if _config.get().force_panic:
-            _native._raise_panic_for_tests()
-        if not ctx.is_tainted(value):
-            return False
-        request = _context.request()
-        if request is not None and request.reported >= _config.get().max_per_request:
-            return False
-        if location is None:
-            roots = _config.get().app_roots
-            path, line = _report.app_frame(roots, 1)
-            if path == "<unknown>":
-                return False
-            location = (_report.relative(path, roots), line)
-        method, route = (request.method, request.route) if request is not None else (None, None)
-        return _emit(request, ctx.report(kind, value, location[0], location[1], method, route))
-    except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
-        _sinks._failed(error)
-        return False
+    """`_sinks.check`: True when tainted text in `value` makes the sink exploitable.
+    Sinks Django reaches with no application code on the stack are not reported."""
+    return _sinks.check(kind, value, location=location)
 
 
 def _check_nested(kind: str, value: Any, depth: int = 0) -> None:
@@ -634,6 +602,7 @@ def _set_cookie(
     location = _caller(("django/http/response.py",))
     if location is None:
         return
+    _randomness.check(value, f"cookie {str(key)!r}", location)
     if not secure:
         _sinks.report_plain("INSECURE_COOKIE", str(key), location=location)
     if not httponly:
@@ -807,6 +776,7 @@ def _patch_sessions(module: ModuleType) -> None:
     session = module.SessionBase
 
     def store(self: Any, key: Any, value: Any = None) -> None:
+        _randomness.check(value, "a session value")
         _check_nested("TRUST_BOUNDARY_VIOLATION", key)
         _check_nested("TRUST_BOUNDARY_VIOLATION", value)
 

@@ -23,7 +23,7 @@ from types import CodeType, ModuleType
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
-from moat_iast import _config, _context, _native, _report, _sinks
+from moat_iast import _config, _context, _randomness, _report, _sinks
 
 _TEXT = (str, bytes)
 Location = tuple  # (path relative to its application root, 1-based line)
@@ -536,19 +536,8 @@ def _watch_returns(code: CodeType) -> None:
 
 def _report_at(kind: str, value: Any, location: Optional[Location]) -> None:
     """`_sinks.check` with a location chosen here rather than by the stack walk."""
-    ctx = _context.current()
-    if ctx is None or location is None or "checks" in _sinks._disabled:
-        return
-    try:
-        if _config.get().force_panic:
-            _native._raise_panic_for_tests()
-        request = _context.request()
-        if not _sinks._room(request):
-            return
-        method, route = (request.method, request.route) if request is not None else (None, None)
-        _sinks._counted(request, ctx.report(kind, value, location[0], location[1], method, route))
-    except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
-        _sinks._failed(error)
+    if location is not None:
+        _sinks.check(kind, value, location=location)
 
 
 def _flow(kind: str, value: Any) -> bool:
@@ -615,6 +604,7 @@ def _session_stored(session: Any, *args: Any, **kwargs: Any) -> None:
         item = stack.pop()
         budget -= 1
         if type(item) in _TEXT:
+            _randomness.check(item, "a session value")
             if _flow("TRUST_BOUNDARY_VIOLATION", item):
                 return
         elif isinstance(item, dict):
@@ -647,6 +637,7 @@ def _cookie_set(
     if location is None:
         return
     name = str(key)
+    _randomness.check(value, f"cookie {name!r}", location)
     if not secure:
         _sinks.report_plain("INSECURE_COOKIE", name, location=location)
     if not httponly:
@@ -774,7 +765,7 @@ def _install_sinks(flask: ModuleType) -> None:
     # Every other setter (`headers[k] = v`, `setdefault`, `extend`, `update`, the
     # constructor) goes through these two; request headers are read-only.
     for name in ("add", "set"):
-        _sinks.wrap(Headers, name, _header_set, name=f"Headers.{name}")
+        _sinks.wrap(Headers, name, _header_set, name=f"Headers.{name}", tainted_only=True)
 
     _sinks.wrap(WsgiResponse, "set_data", _body_set, name="Response.set_data")
     data = WsgiResponse.__dict__.get("data")
@@ -783,8 +774,8 @@ def _install_sinks(flask: ModuleType) -> None:
         hooked = property(data.fget, WsgiResponse.set_data, data.fdel, data.__doc__)
         type.__setattr__(WsgiResponse, "data", hooked)
     _sinks.wrap(SansioResponse, "set_cookie", _cookie_set, name="Response.set_cookie")
-    _sinks.wrap(markupsafe.Markup, "__new__", _markup, name="Markup")
-    _sinks.wrap(jinja2.Environment, "from_string", _template_source, name="Environment.from_string")
+    _sinks.wrap(markupsafe.Markup, "__new__", _markup, name="Markup", tainted_only=True)
+    _sinks.wrap(jinja2.Environment, "from_string", _template_source, name="Environment.from_string", tainted_only=True)
     for name in ("__setitem__", "setdefault", "update"):
         _sinks.wrap(flask.sessions.SecureCookieSession, name, _session_stored, name=f"session.{name}")
 

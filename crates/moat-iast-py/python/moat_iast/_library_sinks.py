@@ -21,7 +21,7 @@ import sys
 import types
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from moat_iast import _context, _patches, _report, _sinks
+from moat_iast import _context, _patches, _sinks
 
 _TEXT = (str, bytes)
 

@@ -35,6 +35,9 @@ from moat_iast import _context, _ops, _patches, _sinks, _spans
 from moat_iast._ops import _TEXT, _arg, _safely
 
 _PATCHED = "__moat_iast_propagation__"
+# Bound once: these run around every escaped template value, so each saved call counts.
+_current = _context._current.get
+_may_carry = _sinks.may_carry
 
 
 def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], Any]) -> None:
@@ -49,8 +52,8 @@ def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], A
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        ctx = _context.current()
-        if ctx is not None:
+        ctx = _current()
+        if ctx is not None and _may_carry(ctx, args, kwargs):
             replacement = hook(ctx, result, args, kwargs)
             if replacement is not None:
                 return replacement

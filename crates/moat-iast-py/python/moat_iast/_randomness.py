@@ -113,7 +113,7 @@ def source_of(value: Any) -> Optional[str]:
     return None
 
 
-def check(value: Any, what: str) -> None:
+def check(value: Any, what: str, location: Optional[tuple] = None) -> None:
     """Reports WEAK_RANDOMNESS when `value` (a cookie, session value, token or password
     about to be used; `what` says which) holds output of the `random` module."""
     try:
@@ -121,7 +121,7 @@ def check(value: Any, what: str) -> None:
     except Exception:
         return
     if name is not None:
-        _sinks.report_plain("WEAK_RANDOMNESS", f"random.{name}() output used as {what}")
+        _sinks.report_plain("WEAK_RANDOMNESS", f"random.{name}() output used as {what}", location=location)
 
 
 def install() -> None:

@@ -13,7 +13,9 @@ from moat_iast import _config, _context, _native, _report
 F = TypeVar("F", bound=Callable[..., Any])
 
 _disabled: set = set()
+_current = _context._current.get
 _TEXT = (str, bytes)
+_INERT = (int, float, bool, type)
 
 
 def _location(skip: int) -> tuple[str, int]:
@@ -26,9 +28,21 @@ def _room(request: Optional[_context.Request]) -> bool:
     return request is None or request.reported < _config.get().max_per_request
 
 
-def _counted(request: Optional[_context.Request], line: Optional[str]) -> None:
-    if line is not None and _report.emit(line) and request is not None:
-        request.reported += 1
+# (type, path, line) already reported: with deduplication on, a check that would only
+# repeat one of them stops before building the report (a page without HSTS is checked
+# on every request).
+_reported: set = set()
+
+
+def _seen(kind: str, path: str, line: int) -> bool:
+    return (kind, path, line) in _reported and _config.get().deduplicate
+
+
+def _counted(request: Optional[_context.Request], line: Optional[str], key: tuple) -> None:
+    if line is not None and _report.emit(line):
+        _reported.add(key)
+        if request is not None:
+            request.reported += 1
 
 
 def _failed(error: BaseException) -> None:
@@ -41,29 +55,35 @@ def _failed(error: BaseException) -> None:
         print(f"moat-iast: internal error in a sink check, checks turned off: {error!r}", file=sys.stderr)
 
 
-def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, int]] = None) -> None:
+def check(kind: str, value: Any, skip: int = 1, location: Optional[tuple[str, int]] = None) -> bool:
     """Reports `kind` (an interface name such as `SQL_INJECTION`) when tainted text in
     `value` makes this sink call exploitable, at the calling application frame or at
-    `location` when the caller knows better. Cheap when nothing is tainted."""
+    `location` when the caller knows better. True when it is exploitable (reported now
+    or already). Cheap when nothing is tainted; `str` subclasses count (Django's
+    `SafeString`, `Markup`)."""
     ctx = _context.current()
-    # Subclasses count: Django's SafeString and Markup are str.
     if ctx is None or not isinstance(value, _TEXT) or "checks" in _disabled:
-        return
+        return False
     try:
         if _config.get().force_panic:
             _native._raise_panic_for_tests()
         if not ctx.is_tainted(value):
-            return
+            return False
         request = _context.request()
         if not _room(request):
-            return
+            return False
         path, line = location if location is not None else _location(skip)
         if path == "<unknown>":
-            return  # no application code on the stack: nothing to point the user at
+            return False  # no application code on the stack: nothing to point the user at
+        if _seen(kind, path, line):
+            return True
         method, route = (request.method, request.route) if request is not None else (None, None)
-        _counted(request, ctx.report(kind, value, path, line, method, route))
+        report = ctx.report(kind, value, path, line, method, route)
+        _counted(request, report, (kind, path, line))
+        return report is not None
     except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
         _failed(error)
+        return False
 
 
 def check_any(kind: str, values: Any, skip: int = 1) -> None:
@@ -89,10 +109,10 @@ def report_plain(kind: str, evidence: str, skip: int = 1, location: Optional[tup
         if _config.get().force_panic:
             _native._raise_panic_for_tests()
         path, line = location if location is not None else _location(skip)
-        if path == "<unknown>":
+        if path == "<unknown>" or _seen(kind, path, line):
             return
         method, route = (request.method, request.route) if request is not None else (None, None)
-        _counted(request, _native.report_plain(kind, evidence, path, line, method, route))
+        _counted(request, _native.report_plain(kind, evidence, path, line, method, route), (kind, path, line))
     except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
         _failed(error)
 
@@ -165,12 +185,40 @@ def hook(name: str) -> Callable[[F], F]:
     return decorate
 
 
-def wrap(owner: Any, attr: str, before: Callable[..., Any], name: Optional[str] = None, always: bool = False) -> None:
+def may_carry(ctx: Any, args: tuple, kwargs: dict) -> bool:
+    """Whether call arguments may hold request data: a tainted str or bytes, or any
+    other object (a container, not looked into). Numbers, None and classes never do."""
+    if len(args) == 1 and not kwargs:
+        # The common case (`escape(value)`, `quote(text)`), without building a tuple.
+        value = args[0]
+        if isinstance(value, _TEXT):
+            return ctx.is_tainted(value)
+        return value is not None and not isinstance(value, _INERT)
+    for value in (*args, *kwargs.values()) if kwargs else args:
+        if isinstance(value, _TEXT):
+            if ctx.is_tainted(value):
+                return True
+        elif value is not None and not isinstance(value, _INERT):
+            return True
+    return False
+
+
+def wrap(
+    owner: Any,
+    attr: str,
+    before: Callable[..., Any],
+    name: Optional[str] = None,
+    always: bool = False,
+    tainted_only: bool = False,
+) -> None:
     """Replaces `owner.attr` by a function that runs `before(*args, **kwargs)` as a
     fail-open hook, then the original with the same arguments. The hook runs only inside
     an analysed request unless `always` (checks that need no taint, like weak hashing).
     Hooks of different areas on the same function layer, each once: installing the
-    same `name` again does nothing. Does nothing when `owner` has no such attribute."""
+    same `name` again does nothing. Does nothing when `owner` has no such attribute.
+    With `tainted_only`, for method hooks that only follow data flow, the hook is
+    skipped when no argument after `self` may hold request data (the untainted fast
+    path)."""
     original = getattr(owner, attr, None)
     name = name or f"{getattr(owner, '__name__', owner)}.{attr}"
     if original is None or name in getattr(original, "__moat_iast_hooks__", ()):
@@ -179,8 +227,12 @@ def wrap(owner: Any, attr: str, before: Callable[..., Any], name: Optional[str] 
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if always or _context.current() is not None:
+        if always:
             guarded(*args, **kwargs)
+        else:
+            ctx = _current()
+            if ctx is not None and (not tainted_only or may_carry(ctx, args[1:] if args else args, kwargs)):
+                guarded(*args, **kwargs)
         return original(*args, **kwargs)
 
     wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]

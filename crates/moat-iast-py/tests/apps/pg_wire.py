@@ -69,13 +69,13 @@ class Session(socketserver.BaseRequestHandler):
     def startup(self) -> bool:
         while True:
             length, code = struct.unpack("!ii", self.read(8))
-            rest = self.read(length - 8)
+            # User, database and options follow: anyone may connect, so they are skipped.
+            self.read(length - 8)
             if code in (SSL_REQUEST, GSSENC_REQUEST):
                 self.request.sendall(b"N")
                 continue
             if code != PROTOCOL_3:
                 return False
-            del rest  # user, database and options: anyone may connect
             reply = message(b"R", struct.pack("!i", 0))
             for name, value in PARAMETERS.items():
                 reply += message(b"S", cstring(name) + cstring(value))

@@ -2,6 +2,9 @@
 the session, cookie flags, security headers and leaked tracebacks."""
 
 import logging
+import random
+import secrets
+import string
 import traceback
 
 from django.http import BadHeaderError, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
@@ -204,6 +207,31 @@ def cookie_no_samesite(request):
     return response
 
 
+# -- weak randomness ------------------------------------------------------------------
+
+
+@case("WEAK_RANDOMNESS", True)
+def random_session_token(request):
+    response = JsonResponse({"saved": True})
+    token = "%032x" % random.getrandbits(128)
+    response.set_cookie("token", token, secure=True, httponly=True, samesite="Lax")  # report
+    return response
+
+
+@case("WEAK_RANDOMNESS", True)
+def random_reset_code(request):
+    code = "".join(random.choice(string.ascii_letters + string.digits) for _ in range(12))
+    request.session["reset_code"] = code  # report
+    return JsonResponse({"sent": True})
+
+
+@case("WEAK_RANDOMNESS", False)
+def secrets_session_token(request):
+    response = JsonResponse({"saved": True})
+    response.set_cookie("token", secrets.token_hex(16), secure=True, httponly=True, samesite="Lax")
+    return response
+
+
 @case("INSECURE_COOKIE", False)
 def cookie_hardened(request):
     response = JsonResponse({"saved": True})
@@ -290,6 +318,9 @@ urlpatterns = [
     path("cookie-no-httponly", cookie_no_httponly),
     path("cookie-no-samesite", cookie_no_samesite),
     path("cookie-hardened", cookie_hardened),
+    path("random-session-token", random_session_token),
+    path("random-reset-code", random_reset_code),
+    path("secrets-session-token", secrets_session_token),
     path("hsts-missing", hsts_missing),
     path("hsts-present", hsts_present),
     path("nosniff-missing", AccountPage.as_view()),

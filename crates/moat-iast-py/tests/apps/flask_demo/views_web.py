@@ -2,7 +2,10 @@
 and what the response itself can get wrong (XSS, template injection, header injection,
 open redirects, the session, cookies, security headers, stack traces)."""
 
+import random
+import secrets
 import sqlite3
+import string
 import traceback
 
 from flask import (
@@ -333,6 +336,40 @@ def register(app):
     def cookie_no_samesite():
         response = make_response({"ok": True})
         response.set_cookie("theme", "dark", secure=True, httponly=True)  # report
+        return response
+
+    # -- Weak randomness ---------------------------------------------------------------
+
+    @app.route("/random-session-token")
+    @case("WEAK_RANDOMNESS", True)
+    def random_session_token():
+        response = make_response({"ok": True})
+        token = "%032x" % random.getrandbits(128)
+        response.set_cookie("token", token, secure=True, httponly=True, samesite="Lax")  # report
+        return response
+
+    @app.route("/random-reset-code")
+    @case("WEAK_RANDOMNESS", True)
+    def random_reset_code():
+        code = "".join(random.choice(string.ascii_letters + string.digits) for _ in range(12))
+        session["reset_code"] = code  # report
+        return {"sent": True}
+
+    @app.route("/secrets-session-token")
+    @case("WEAK_RANDOMNESS", False)
+    def secrets_session_token():
+        response = make_response({"ok": True})
+        response.set_cookie("token", secrets.token_hex(16), secure=True, httponly=True, samesite="Lax")
+        return response
+
+    @app.route("/random-for-display")
+    @case("WEAK_RANDOMNESS", False)
+    def random_for_display():
+        # Shuffling tips for display is not security: nothing to report.
+        tips = ["stretch", "hydrate", "sleep well"]
+        random.shuffle(tips)
+        response = make_response({"tip_count": len(tips), "lucky": random.randint(1, 6) > 0})
+        response.set_cookie("theme", "dark", secure=True, httponly=True, samesite="Lax")
         return response
 
     @app.route("/cookie-samesite-none")
