@@ -602,13 +602,7 @@ def _set_cookie(
     location = _caller(("django/http/response.py",))
     if location is None:
         return
-    _randomness.check(value, f"cookie {str(key)!r}", location)
-    if not secure:
-        _sinks.report_plain("INSECURE_COOKIE", str(key), location=location)
-    if not httponly:
-        _sinks.report_plain("NO_HTTPONLY_COOKIE", str(key), location=location)
-    if not samesite or str(samesite).lower() == "none":
-        _sinks.report_plain("NO_SAMESITE_COOKIE", str(key), location=location)
+    _sinks.cookie_set(str(key), value, secure, httponly, samesite, location)
 
 
 _TRACEBACK = b"Traceback (most recent call last):"

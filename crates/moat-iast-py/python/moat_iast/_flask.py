@@ -636,14 +636,7 @@ def _cookie_set(
     location = _caller()
     if location is None:
         return
-    name = str(key)
-    _randomness.check(value, f"cookie {name!r}", location)
-    if not secure:
-        _sinks.report_plain("INSECURE_COOKIE", name, location=location)
-    if not httponly:
-        _sinks.report_plain("NO_HTTPONLY_COOKIE", name, location=location)
-    if samesite is None or str(samesite).lower() == "none":
-        _sinks.report_plain("NO_SAMESITE_COOKIE", name, location=location)
+    _sinks.cookie_set(str(key), value, secure, httponly, samesite, location)
 
 
 # ---------------------------------------------------------------------------------------

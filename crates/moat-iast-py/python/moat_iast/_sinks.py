@@ -5,6 +5,7 @@ agent error reach the application."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Any, Callable, Optional, TypeVar
 
@@ -117,6 +118,20 @@ def report_plain(kind: str, evidence: str, skip: int = 1, location: Optional[tup
         _failed(error)
 
 
+def cookie_set(name: str, value: Any, secure: Any, httponly: Any, samesite: Any, location: tuple) -> None:
+    """The checks of a cookie the application sets, whatever the framework: a value
+    drawn from `random`, and each missing flag (`SameSite=None` counts as missing)."""
+    from moat_iast import _randomness
+
+    _randomness.check(value, f"cookie {name!r}", location)
+    if not secure:
+        report_plain("INSECURE_COOKIE", name, location=location)
+    if not httponly:
+        report_plain("NO_HTTPONLY_COOKIE", name, location=location)
+    if not samesite or str(samesite).lower() == "none":
+        report_plain("NO_SAMESITE_COOKIE", name, location=location)
+
+
 def code_location(func: Any) -> Optional[tuple[str, int]]:
     """The application file and first line of a function (a view), when it is the
     application's."""
@@ -125,8 +140,6 @@ def code_location(func: Any) -> Optional[tuple[str, int]]:
         code = getattr(getattr(func, "__wrapped__", None), "__code__", None)
     if code is None:
         return None
-    import os
-
     roots = _config.get().app_roots
     path = os.path.realpath(code.co_filename)
     if not any(path.startswith(root + os.sep) for root in roots):
