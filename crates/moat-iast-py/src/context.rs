@@ -5,11 +5,12 @@
 //! and the references go when the request's context is dropped.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use moat_iast::{Origin, SourceKind, Taint, VulnType};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 /// Strings shorter than this are cached singletons in `CPython` (`""`, one-character
 /// Latin-1 strings): tainting one would taint every use of it in the process.
@@ -18,10 +19,35 @@ const MIN_TRACKED_CHARS: usize = 2;
 /// How many tainted objects one request tracks unless told otherwise.
 const DEFAULT_MAX_TRACKED: usize = 10_000;
 
+/// Hashes an object's address: addresses are unique while the context holds the object,
+/// and aligned, so one multiply spreads them well. The default `SipHash` resists chosen
+/// keys, which addresses are not, at several times the cost on every string operation.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        self.0 = (address as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Tracked objects by address.
+type Tracked = HashMap<usize, (Py<PyAny>, Taint), BuildHasherDefault<AddressHasher>>;
+
 /// One request's taint state.
-#[pyclass(module = "moat_iast._native")]
+#[pyclass(module = "moat_iast._native", frozen)]
 pub(crate) struct Context {
-    tainted: Mutex<HashMap<usize, (Py<PyAny>, Taint)>>,
+    tainted: Mutex<Tracked>,
     /// Past this many tainted objects, new ones are not tracked: memory per request stays
     /// bounded whatever the request holds, at the price of missing flows in huge ones.
     max_tracked: usize,
@@ -44,10 +70,26 @@ impl Context {
         Some(bytes.as_bytes().iter().map(|&b| char::from(b)).collect())
     }
 
+    /// The length in characters of a `str`, or of `bytes` (one character per byte).
+    fn text_len(obj: &Bound<'_, PyAny>) -> Option<usize> {
+        if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+            obj.len().ok()
+        } else {
+            None
+        }
+    }
+
     /// The taint of a `str`, or an untainted copy of its text; `None` for other types.
     fn taint_or_plain(&self, obj: &Bound<'_, PyAny>) -> Option<Taint> {
         let text = Context::text_of(obj)?;
         Some(self.lookup(obj).unwrap_or_else(|| Taint::untainted(text)))
+    }
+
+    /// Whether `obj` is tracked, without copying its taint.
+    pub(crate) fn holds(&self, obj: &Bound<'_, PyAny>) -> bool {
+        self.tainted
+            .lock()
+            .is_ok_and(|map| map.contains_key(&(obj.as_ptr() as usize)))
     }
 
     fn store(&self, obj: &Bound<'_, PyAny>, taint: Taint) {
@@ -76,6 +118,28 @@ impl Context {
     }
 }
 
+/// An environ key's header name as Werkzeug and Django spell it: `X_USER_ID` is
+/// `X-User-Id` (each run of letters capitalised, as `str.title` does).
+fn header_name(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut in_word = false;
+    for c in key.chars() {
+        let c = if c == '_' { '-' } else { c };
+        if c.is_alphabetic() {
+            out.extend(if in_word {
+                c.to_lowercase().collect::<Vec<_>>()
+            } else {
+                c.to_uppercase().collect()
+            });
+            in_word = true;
+        } else {
+            out.push(c);
+            in_word = false;
+        }
+    }
+    out
+}
+
 #[pymethods]
 impl Context {
     #[new]
@@ -93,6 +157,37 @@ impl Context {
             self.store(value, Taint::whole(text, Context::origin(kind, name)));
         }
         value.clone()
+    }
+
+    /// Taints the request's own entries of a WSGI environ (or Django's `META`): every
+    /// header (`HTTP_*`, `CONTENT_TYPE`, `CONTENT_LENGTH`) under the name frameworks
+    /// give it (`HTTP_X_USER_ID` is `X-User-Id`), and the entries in `client` (chosen by
+    /// the client too: the query string, the raw URI) under their own name. The rest is
+    /// the server's. Values shorter than two characters are never tracked.
+    fn taint_environ(&self, environ: &Bound<'_, PyDict>, client: &Bound<'_, PyAny>) {
+        crate::guarded("Context.taint_environ", (), || {
+            for (key, value) in environ.iter() {
+                let (Ok(key), true) = (key.cast::<PyString>(), value.is_instance_of::<PyString>())
+                else {
+                    continue;
+                };
+                let Ok(name) = key.to_cow() else {
+                    continue;
+                };
+                let origin = if let Some(header) = name.strip_prefix("HTTP_") {
+                    Context::origin("header", &header_name(header))
+                } else if name == "CONTENT_TYPE" || name == "CONTENT_LENGTH" {
+                    Context::origin("header", &header_name(&name))
+                } else if client.contains(key).unwrap_or(false) {
+                    Context::origin("environ", &name)
+                } else {
+                    continue;
+                };
+                if let Some(text) = Context::text_of(&value) {
+                    self.store(&value, Taint::whole(text, origin));
+                }
+            }
+        });
     }
 
     /// Marks only some characters of `value` as request data: `runs` holds
@@ -154,7 +249,7 @@ impl Context {
 
     /// Whether any character of `value` is tainted.
     fn is_tainted(&self, value: &Bound<'_, PyAny>) -> bool {
-        self.lookup(value).is_some()
+        self.holds(value)
     }
 
     /// The tainted runs of `value`: `(start, length, kind, name)` in characters.
@@ -178,7 +273,7 @@ impl Context {
     }
 
     /// `result = left + right`.
-    fn propagate_concat(
+    pub(crate) fn propagate_concat(
         &self,
         result: &Bound<'_, PyAny>,
         left: &Bound<'_, PyAny>,
@@ -195,12 +290,14 @@ impl Context {
     }
 
     /// `result = "".join(parts)` with `parts` already turned into `str`: also how an
-    /// f-string is assembled from its pieces.
+    /// f-string is assembled from its pieces, and a template's output from its chunks.
+    /// Only tainted pieces are looked at; the others count by their length, so a page
+    /// of many chunks costs one pass over them and one copy of the result.
     #[expect(
         clippy::needless_pass_by_value,
         reason = "PyO3 extracts a Python list into a Vec"
     )]
-    fn propagate_parts(
+    pub(crate) fn propagate_parts(
         &self,
         result: &Bound<'_, PyAny>,
         separator: &Bound<'_, PyAny>,
@@ -212,13 +309,39 @@ impl Context {
             if !self.any_tainted(&refs) {
                 return;
             }
-            let Some(sep) = self.taint_or_plain(separator) else {
+            // Lengths first: a `str` subclass may run Python code in `__len__`, which must
+            // not find the map locked.
+            let Some(sep_len) = Context::text_len(separator) else {
                 return;
             };
-            let pieces: Option<Vec<Taint>> = parts.iter().map(|p| self.taint_or_plain(p)).collect();
-            if let Some(pieces) = pieces {
-                self.store(result, Taint::join(&sep, &pieces));
-            }
+            let lengths: Option<Vec<usize>> = parts.iter().map(Context::text_len).collect();
+            let (Some(lengths), Some(text)) = (lengths, Context::text_of(result)) else {
+                return;
+            };
+            let taint = {
+                let Ok(map) = self.tainted.lock() else {
+                    return;
+                };
+                let taint_of =
+                    |obj: &Bound<'_, PyAny>| map.get(&(obj.as_ptr() as usize)).map(|(_, t)| t);
+                let separator_taint = taint_of(separator);
+                let mut pieces = Vec::new();
+                let mut at = 0;
+                for (i, (part, len)) in parts.iter().zip(lengths).enumerate() {
+                    if i > 0 {
+                        if let Some(t) = separator_taint {
+                            pieces.push((at, t));
+                        }
+                        at += sep_len;
+                    }
+                    if let Some(t) = taint_of(part) {
+                        pieces.push((at, t));
+                    }
+                    at += len;
+                }
+                Taint::assembled(text, pieces)
+            };
+            self.store(result, taint);
         });
     }
 
@@ -228,7 +351,7 @@ impl Context {
         clippy::needless_pass_by_value,
         reason = "PyO3 extracts a Python list into a Vec"
     )]
-    fn propagate_found(&self, result: &Bound<'_, PyAny>, inputs: Vec<Bound<'_, PyAny>>) {
+    pub(crate) fn propagate_found(&self, result: &Bound<'_, PyAny>, inputs: Vec<Bound<'_, PyAny>>) {
         crate::guarded("Context.propagate_found", (), || {
             let tainted: Vec<Taint> = inputs.iter().filter_map(|i| self.lookup(i)).collect();
             if tainted.is_empty() {
@@ -292,6 +415,38 @@ impl Context {
             };
             self.store(result, taint.map_case(|_| text.clone()));
         });
+    }
+
+    /// `result` is `value` escaped character by character: `widths` gives what a character
+    /// becomes (`{"<": 4}` for `&lt;`; others stay one), after `prefix` and before `suffix`
+    /// added characters. Returns whether the widths matched the result (when they do not,
+    /// the caller falls back to a coarser rule).
+    #[pyo3(signature = (result, value, widths, prefix=0, suffix=0))]
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "PyO3 extracts a Python dict into a HashMap"
+    )]
+    fn propagate_escaped(
+        &self,
+        result: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+        widths: HashMap<char, usize>,
+        prefix: usize,
+        suffix: usize,
+    ) -> bool {
+        crate::guarded("Context.propagate_escaped", false, || {
+            let (Some(taint), Some(text)) = (self.lookup(value), Context::text_of(result)) else {
+                return false;
+            };
+            let width = |c| widths.get(&c).copied().unwrap_or(1);
+            match taint.expanded(text, prefix, suffix, width) {
+                Some(escaped) => {
+                    self.store(result, escaped);
+                    true
+                }
+                None => false,
+            }
+        })
     }
 
     /// `result = value` when an operation returned equal text (`format(s, "")`, `str(s)`).

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::prelude::*;
 
 mod context;
+mod hooked;
+mod ops;
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
@@ -93,6 +95,18 @@ fn _raise_panic_for_tests() {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<context::Context>()?;
+    m.add_class::<hooked::Hooked>()?;
+    m.add_function(wrap_pyfunction!(hooked::may_carry_args, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::register_ops, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::add, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::iadd, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::modulo, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::imod, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::join_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::format_value, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::method0, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::method1, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::method2, m)?)?;
     m.add_function(wrap_pyfunction!(sql_injected, m)?)?;
     m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
     m.add_function(wrap_pyfunction!(report_plain, m)?)?;

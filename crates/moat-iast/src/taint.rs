@@ -175,6 +175,65 @@ impl Taint {
         taint
     }
 
+    /// Text assembled from pieces (a join, a rendered template): each `(at, piece)` is a
+    /// tainted piece and the character offset where it starts in `text`, in order.
+    /// Ranges that would reach past the text are dropped.
+    pub fn assembled<'a>(
+        text: impl Into<String>,
+        pieces: impl IntoIterator<Item = (usize, &'a Taint)>,
+    ) -> Taint {
+        let mut taint = Taint::untainted(text);
+        for (at, piece) in pieces {
+            for range in &piece.ranges {
+                let start = at + range.start;
+                if start < taint.ranges.last().map_or(0, TaintRange::end)
+                    || start + range.len > taint.chars
+                {
+                    continue;
+                }
+                taint.push(TaintRange {
+                    start,
+                    ..range.clone()
+                });
+            }
+        }
+        taint
+    }
+
+    /// `result` made from this text by an escape that writes each character on its own
+    /// (`<` as `&lt;`), after `prefix` added characters (an opening quote): `width` gives
+    /// each character's length in the result. Ranges keep their origin and secure marks.
+    /// `None` when the widths do not add up to the result, so the caller can fall back.
+    pub fn expanded(
+        &self,
+        result: impl Into<String>,
+        prefix: usize,
+        suffix: usize,
+        width: impl Fn(char) -> usize,
+    ) -> Option<Taint> {
+        // Where each input character starts in the result, and the end.
+        let mut starts = Vec::with_capacity(self.chars + 1);
+        let mut at = prefix;
+        for c in self.text.chars() {
+            starts.push(at);
+            at += width(c);
+        }
+        starts.push(at);
+        let mut out = Taint::untainted(result);
+        if at + suffix != out.chars {
+            return None;
+        }
+        for range in &self.ranges {
+            let start = starts[range.start];
+            out.push(TaintRange {
+                start,
+                len: starts[range.end()] - start,
+                ..range.clone()
+            });
+        }
+        Some(out)
+    }
+
     /// The text.
     pub fn text(&self) -> &str {
         &self.text
@@ -476,6 +535,39 @@ mod tests {
         assert_eq!(s.ranges()[0].start, 2);
         assert_eq!(s.byte_ranges(), vec![Range { start: 5, end: 8 }]);
         assert_eq!(tainted(&s), ["ü1"]);
+    }
+
+    #[test]
+    fn assembled_text_takes_each_piece_at_its_offset() {
+        let name = param("bob");
+        let secured = param("x<").mark_secure(1);
+        let page = Taint::assembled("<b>bob</b>x<", [(3, &name), (10, &secured)]);
+        assert_eq!(tainted(&page), ["bob", "x<"]);
+        assert_eq!(
+            page.ranges()[1].secure,
+            1,
+            "secure marks travel with the piece"
+        );
+        // Offsets the caller got wrong never produce ranges past the text or overlapping.
+        let wrong = Taint::assembled("abc", [(2, &name), (1, &name)]);
+        assert!(wrong.ranges().is_empty());
+    }
+
+    #[test]
+    fn an_escape_stretches_ranges_over_what_each_character_became() {
+        let value = Taint::untainted("a<").concat(&param("b>c"));
+        let width = |c: char| match c {
+            '<' | '>' => 4,
+            _ => 1,
+        };
+        let escaped = value.expanded("a&lt;b&gt;c", 0, 0, width).unwrap();
+        assert_eq!(tainted(&escaped), ["b&gt;c"]);
+        let quoted = param("it").expanded("'it'", 1, 1, |_| 1).unwrap();
+        assert_eq!(tainted(&quoted), ["it"]);
+        assert!(
+            value.expanded("a<b>c", 0, 0, width).is_none(),
+            "widths must add up"
+        );
     }
 
     #[test]

@@ -350,20 +350,10 @@ def _patch_resolvers(module: ModuleType) -> None:
 _CLIENT_ENVIRON = frozenset({"QUERY_STRING", "REQUEST_URI", "RAW_URI"})
 
 
-def _header_name(key: str) -> str:
-    """`HTTP_X_USER_ID` (or `CONTENT_TYPE`) as `request.headers` names it: `X-User-Id`."""
-    return (key[5:] if key.startswith("HTTP_") else key).replace("_", "-").title()
-
-
 def _taint_meta(ctx: Any, meta: Any) -> None:
     """The request's own entries of `META` (`request.headers` reads the same strings)."""
-    for key, value in list(meta.items()):
-        if not isinstance(value, str) or not isinstance(key, str) or len(value) < 2:
-            continue
-        if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            ctx.taint(value, "header", _header_name(key))
-        elif key in _CLIENT_ENVIRON:
-            ctx.taint(value, "environ", key)
+    if isinstance(meta, dict):
+        ctx.taint_environ(meta, _CLIENT_ENVIRON)
 
 
 def _taint_multi(ctx: Any, data: Any, kind: str) -> None:

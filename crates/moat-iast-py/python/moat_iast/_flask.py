@@ -37,21 +37,11 @@ Location = tuple  # (path relative to its application root, 1-based line)
 _CLIENT_ENVIRON = frozenset({"PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI"})
 
 
-def _header_name(key: str) -> str:
-    """`HTTP_X_USER_ID` (or `CONTENT_TYPE`) as Werkzeug names the header: `X-User-Id`."""
-    return (key[5:] if key.startswith("HTTP_") else key).replace("_", "-").title()
-
-
 @_sinks.hook("flask.environ")
 def _taint_environ(ctx: Any, environ: dict) -> None:
     # `request.headers` reads the environ's own strings, so this taints them too.
-    for key, value in environ.items():
-        if type(value) is not str or len(value) < 2:
-            continue
-        if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            ctx.taint(value, "header", _header_name(key))
-        elif key in _CLIENT_ENVIRON:
-            ctx.taint(value, "environ", key)
+    if type(environ) is dict:
+        ctx.taint_environ(environ, _CLIENT_ENVIRON)
 
 
 @_sinks.hook("flask.multidict")
@@ -646,6 +636,7 @@ def _cookie_set(
 _HTML = frozenset({"text/html", "application/xhtml+xml"})
 _MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _TRACEBACK = "Traceback (most recent call last):"
+_TRACEBACK_BYTES = _TRACEBACK.encode()
 
 
 def _traceback_in(response: Any) -> Optional[str]:
@@ -657,7 +648,7 @@ def _traceback_in(response: Any) -> Optional[str]:
         return None
     for chunk in response.response:
         if type(chunk) is bytes:
-            if _TRACEBACK.encode() not in chunk:
+            if _TRACEBACK_BYTES not in chunk:
                 continue
             text = chunk.decode("utf-8", "replace")
         elif type(chunk) is str:
@@ -693,7 +684,10 @@ def _response_done(response: Any) -> None:
     if location is None:
         return
     status = getattr(response, "status_code", 200)
-    if html and not (100 <= status < 200 or 300 <= status < 400 or status == 204):
+    # Once both header findings of this view are reported (and deduplicated), checking
+    # its every response again would only cost time.
+    checked = _sinks.seen("HSTS_HEADER_MISSING", location) and _sinks.seen("XCONTENTTYPE_HEADER_MISSING", location)
+    if html and not checked and not (100 <= status < 200 or 300 <= status < 400 or status == 204):
         headers = response.headers
         hsts = headers.get("Strict-Transport-Security")
         max_age = _MAX_AGE.search(hsts) if hsts else None
@@ -767,7 +761,7 @@ def _install_sinks(flask: ModuleType) -> None:
         hooked = property(data.fget, WsgiResponse.set_data, data.fdel, data.__doc__)
         type.__setattr__(WsgiResponse, "data", hooked)
     _sinks.wrap(SansioResponse, "set_cookie", _cookie_set, name="Response.set_cookie")
-    _sinks.wrap(markupsafe.Markup, "__new__", _markup, name="Markup", tainted_only=True)
+    _sinks.wrap(markupsafe.Markup, "__new__", _markup, name="Markup", tainted_only=True, native=True)
     _sinks.wrap(jinja2.Environment, "from_string", _template_source, name="Environment.from_string", tainted_only=True)
     for name in ("__setitem__", "setdefault", "update"):
         _sinks.wrap(flask.sessions.SecureCookieSession, name, _session_stored, name=f"session.{name}")

@@ -25,7 +25,7 @@ import re
 from types import BuiltinMethodType
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
-from moat_iast import _context, _spans
+from moat_iast import _context, _native, _spans
 from moat_iast._context import request
 
 # The request's taint context or None: the context variable's own getter, one C call
@@ -137,90 +137,6 @@ def _safely(fn: Callable[..., Any], *args: Any) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-# The operations below are on every hot path of the application: each does its own
-# work inline, guarded by `try`, and leaves anything costly for tainted text.
-
-
-def add(left: Any, right: Any) -> Any:
-    """`left + right`."""
-    result = left + right
-    kind = type(result)
-    if kind is str or kind is bytes:
-        ctx = current()
-        if ctx is not None:
-            try:
-                if type(left) is kind and type(right) is kind:
-                    ctx.propagate_concat(result, left, right)
-                else:
-                    # A subclass (or `__radd__`) built it: find the operands' text in it.
-                    ctx.propagate_found(result, [left, right])
-            except _GUARD:
-                raise
-            except BaseException:  # noqa: BLE001 - the agent never breaks the application
-                pass
-    return result
-
-
-def iadd(left: Any, right: Any) -> Any:
-    """`left += right`: the rewriter assigns the result back to the same target, so
-    mutable types (`list +=`) still change in place."""
-    result = left
-    result += right
-    kind = type(result)
-    if kind is str or kind is bytes:
-        ctx = current()
-        if ctx is not None:
-            try:
-                if type(left) is kind and type(right) is kind:
-                    ctx.propagate_concat(result, left, right)
-                else:
-                    ctx.propagate_found(result, [left, right])
-            except _GUARD:
-                raise
-            except BaseException:  # noqa: BLE001
-                pass
-    return result
-
-
-def _formatted_inputs(left: Any, right: Any) -> List[Any]:
-    if isinstance(right, tuple):
-        return [left, *right]
-    if isinstance(right, dict):
-        return [left, *right.values()]
-    return [left, right]
-
-
-def mod(left: Any, right: Any) -> Any:
-    """`left % right`; for text, taint is found again in the formatted result."""
-    result = left % right
-    if type(result) is str or type(result) is bytes:
-        ctx = current()
-        if ctx is not None:
-            try:
-                ctx.propagate_found(result, _formatted_inputs(left, right))
-            except _GUARD:
-                raise
-            except BaseException:  # noqa: BLE001
-                pass
-    return result
-
-
-def imod(left: Any, right: Any) -> Any:
-    """`left %= right`."""
-    result = left
-    result %= right
-    if type(result) is str or type(result) is bytes:
-        ctx = current()
-        if ctx is not None:
-            try:
-                ctx.propagate_found(result, _formatted_inputs(left, right))
-            except _GUARD:
-                raise
-            except BaseException:  # noqa: BLE001
-                pass
-    return result
-
-
 def _embedded(ctx: Any, result: Any, value: Any) -> None:
     """`result` holds `value` once, padded (`ljust`, `format(s, ">10")`): exact when
     found whole, else the tainted runs found again (a precision cut them)."""
@@ -286,10 +202,9 @@ _CONVERSIONS = {-1: "", 115: "s", 114: "r", 97: "a"}
 _NUMBERS = frozenset({int, float, bool, complex, type(None)})
 
 
-def format_value(value: Any, conversion: int, spec: Any) -> str:
-    """One `{value!r:spec}` of an f-string, formatted as Python formats it."""
-    if conversion == -1 and not spec and type(value) is str:
-        return value  # what Python's own f-string gives: the object itself
+def _format_value(value: Any, conversion: int, spec: Any) -> str:
+    """One `{value!r:spec}` of an f-string, formatted as Python formats it, inside a
+    request: what the core's `format_value` leaves (neither a plain `str` nor a number)."""
     if conversion == 115:
         converted = str(value)
     elif conversion == 114:
@@ -303,20 +218,6 @@ def format_value(value: Any, conversion: int, spec: Any) -> str:
         ctx = current()
         if ctx is not None:
             _safely(_converted, ctx, result, value, _CONVERSIONS.get(conversion, ""))
-    return result
-
-
-def join_parts(parts: list) -> str:
-    """An f-string assembled from its formatted pieces."""
-    result = "".join(parts)
-    ctx = current()
-    if ctx is not None:
-        try:
-            ctx.propagate_parts(result, "", parts)
-        except _GUARD:
-            raise
-        except BaseException:  # noqa: BLE001
-            pass
     return result
 
 
@@ -982,31 +883,6 @@ def method(bound: Any, name: str, /, *args: Any, **kwargs: Any) -> Any:
     return _method(ctx, bound, name, args, kwargs)
 
 
-# The common shapes, without packing arguments outside a request.
-def method0(bound: Any, name: str) -> Any:
-    """`obj.name()`."""
-    ctx = current()
-    if ctx is None:
-        return bound()
-    return _method(ctx, bound, name, (), {})
-
-
-def method1(bound: Any, name: str, first: Any) -> Any:
-    """`obj.name(first)`."""
-    ctx = current()
-    if ctx is None:
-        return bound(first)
-    return _method(ctx, bound, name, (first,), {})
-
-
-def method2(bound: Any, name: str, first: Any, second: Any) -> Any:
-    """`obj.name(first, second)`."""
-    ctx = current()
-    if ctx is None:
-        return bound(first, second)
-    return _method(ctx, bound, name, (first, second), {})
-
-
 def _method(ctx: Any, bound: Any, name: str, args: tuple, kwargs: dict) -> Any:
     owner = getattr(bound, "__self__", None)
     kind = type(owner)
@@ -1152,3 +1028,22 @@ def call(fn: Any, name: str, /, *args: Any, **kwargs: Any) -> Any:
         if entry is not None and fn is entry[0]:
             _safely(entry[1], ctx, result, args, kwargs)
     return result
+
+
+# ---------------------------------------------------------------------------------------
+# The core's fast paths
+# ---------------------------------------------------------------------------------------
+
+# `+`, `%`, f-strings and fixed-arity method calls replace a bytecode of the application
+# each: the core's versions run them with no Python frame, and hand what they do not
+# follow themselves to `_method` and `_format_value` above.
+_native.register_ops(current, _method, _format_value)
+add = _native.add
+iadd = _native.iadd
+mod = _native.mod
+imod = _native.imod
+join_parts = _native.join_parts
+format_value = _native.format_value
+method0 = _native.method0
+method1 = _native.method1
+method2 = _native.method2

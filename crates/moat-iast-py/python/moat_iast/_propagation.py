@@ -28,36 +28,44 @@ from __future__ import annotations
 import functools
 import os
 import re
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any, Callable, List, Optional
 
-from moat_iast import _context, _ops, _patches, _sinks, _spans
+from moat_iast import _context, _native, _ops, _patches, _sinks, _spans
 from moat_iast._ops import _TEXT, _arg, _safely
 
 _PATCHED = "__moat_iast_propagation__"
-# Bound once: these run around every escaped template value, so each saved call counts.
 _current = _context._current.get
-_may_carry = _sinks.may_carry
+_may_carry = _native.may_carry_args
 
 
-def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], Any]) -> None:
-    """Wraps `owner.attr`: the original runs, then, inside a request,
-    `propagate(ctx, result, args, kwargs)` as a fail-open hook; when it returns
-    something other than None, that is returned instead (an equal fresh object)."""
+def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], Any], native: bool = False) -> None:
+    """Wraps `owner.attr`: the original runs, then, inside a request and when an
+    argument may hold request data, `propagate(ctx, result, args, kwargs)` as a
+    fail-open hook; when it returns something other than None, that is returned instead
+    (an equal fresh object). The wrapper is the core's `Hooked` (no Python frame) for
+    builtins and where `native` asks for it (the hottest hooks); a Python function
+    otherwise, which frameworks that copy functions (`inspect.isfunction`) still see."""
     original = getattr(owner, attr, None)
     if original is None or getattr(original, _PATCHED, False):
         return
     hook = _sinks.hook(f"propagation {getattr(owner, '__name__', owner)}.{attr}")(propagate)
+    joined = original.joined(hook, "after") if isinstance(original, _native.Hooked) else None
+    if joined is not None:
+        wrapper = functools.update_wrapper(joined, original)  # one object runs both hooks
+    elif native or not isinstance(original, FunctionType):
+        wrapper = functools.update_wrapper(_native.Hooked(original, hook, _current, "after"), original)
+    else:
 
-    @functools.wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = original(*args, **kwargs)
-        ctx = _current()
-        if ctx is not None and _may_carry(ctx, args, kwargs):
-            replacement = hook(ctx, result, args, kwargs)
-            if replacement is not None:
-                return replacement
-        return result
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = original(*args, **kwargs)
+            ctx = _current()
+            if ctx is not None and _may_carry(ctx, args, kwargs):
+                replacement = hook(ctx, result, args, kwargs)
+                if replacement is not None:
+                    return replacement
+            return result
 
     setattr(wrapper, _PATCHED, True)
     try:
@@ -651,7 +659,7 @@ def _html_escape(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
         return
     quote = bool(_arg(args, kwargs, 1, "quote", True))
     if result is not value:
-        _spans.derive(ctx, result, value, _spans.html_escape(value, quote, len(result)))
+        _spans.escaped(ctx, result, value, _spans.HTML_QUOTED if quote else _spans.HTML_UNQUOTED)
     if quote and _no_scheme(value):
         ctx.mark_secure(result, result, ["XSS"])
 
@@ -666,8 +674,10 @@ def _shlex_quote(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
     value = _arg(args, kwargs, 0, "s")
     if type(value) is not str or not ctx.is_tainted(value):
         return
-    if result is not value:
-        _spans.derive(ctx, result, value, _spans.shell_quote(value, result))
+    if result == value:
+        ctx.propagate_same(result, value)  # nothing to quote: the same text
+    else:
+        _spans.escaped(ctx, result, value, _spans.SHELL_QUOTED, prefix=1, suffix=1)
     ctx.mark_secure(result, result, ["COMMAND_INJECTION"])
 
 
@@ -796,7 +806,7 @@ def _markup_escape(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
             ctx.propagate_same(result, value)
         return
     if result is not value:
-        _spans.derive(ctx, result, value, _spans.markup_escape(value, len(result)))
+        _spans.escaped(ctx, result, value, _spans.MARKUPSAFE)
     if _no_scheme(value) and ctx.is_tainted(result):
         ctx.mark_secure(result, result, ["XSS"])
 
@@ -817,9 +827,10 @@ def _markup_new(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
 
 
 def _install_markupsafe(module: ModuleType) -> None:
-    _after(module, "escape", _markup_escape)
-    _after(module, "escape_silent", _markup_escape)
-    _after(module.Markup, "__new__", _markup_new)
+    # Jinja calls these for every value it prints: the core's wrapper, whatever they are.
+    _after(module, "escape", _markup_escape, native=True)
+    _after(module, "escape_silent", _markup_escape, native=True)
+    _after(module.Markup, "__new__", _markup_new, native=True)
 
 
 def _concat(parts: Any) -> str:

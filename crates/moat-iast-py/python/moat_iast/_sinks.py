@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from types import FunctionType
 from typing import Any, Callable, Optional, TypeVar
 
 from moat_iast import _config, _context, _native, _report
@@ -15,8 +16,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _disabled: set = set()
 _current = _context._current.get
+_may_carry = _native.may_carry_args
 _TEXT = (str, bytes)
-_INERT = (int, float, bool, type)
 
 
 def _location(skip: int) -> tuple[str, int]:
@@ -37,6 +38,12 @@ _reported: set = set()
 
 def _seen(kind: str, path: str, line: int) -> bool:
     return (kind, path, line) in _reported and _config.get().deduplicate
+
+
+def seen(kind: str, location: tuple) -> bool:
+    """Whether a report of `kind` at `location` was made and would only be repeated:
+    a check can skip its work."""
+    return _seen(kind, location[0], location[1])
 
 
 def _counted(request: Optional[_context.Request], line: Optional[str], key: tuple) -> None:
@@ -198,24 +205,6 @@ def hook(name: str) -> Callable[[F], F]:
     return decorate
 
 
-def may_carry(ctx: Any, args: tuple, kwargs: dict) -> bool:
-    """Whether call arguments may hold request data: a tainted str or bytes, or any
-    other object (a container, not looked into). Numbers, None and classes never do."""
-    if len(args) == 1 and not kwargs:
-        # The common case (`escape(value)`, `quote(text)`), without building a tuple.
-        value = args[0]
-        if isinstance(value, _TEXT):
-            return ctx.is_tainted(value)
-        return value is not None and not isinstance(value, _INERT)
-    for value in (*args, *kwargs.values()) if kwargs else args:
-        if isinstance(value, _TEXT):
-            if ctx.is_tainted(value):
-                return True
-        elif value is not None and not isinstance(value, _INERT):
-            return True
-    return False
-
-
 def wrap(
     owner: Any,
     attr: str,
@@ -223,6 +212,7 @@ def wrap(
     name: Optional[str] = None,
     always: bool = False,
     tainted_only: bool = False,
+    native: bool = False,
 ) -> None:
     """Replaces `owner.attr` by a function that runs `before(*args, **kwargs)` as a
     fail-open hook, then the original with the same arguments. The hook runs only inside
@@ -231,22 +221,36 @@ def wrap(
     same `name` again does nothing. Does nothing when `owner` has no such attribute.
     With `tainted_only`, for method hooks that only follow data flow, the hook is
     skipped when no argument after `self` may hold request data (the untainted fast
-    path)."""
+    path). The wrapper is the core's `Hooked` for builtins and with `native` (hooks on
+    the hottest paths); a Python function otherwise, as frameworks that copy methods by
+    `inspect.isfunction` (Django's managers) expect."""
     original = getattr(owner, attr, None)
     name = name or f"{getattr(owner, '__name__', owner)}.{attr}"
     if original is None or name in getattr(original, "__moat_iast_hooks__", ()):
         return
     guarded = hook(name)(before)
+    joined = None
+    if isinstance(original, _native.Hooked):
+        # Already hooked by the core's wrapper (propagation): one object runs both.
+        joined = original.joined(guarded, "before", always=always, tainted_only=tainted_only)
+    if joined is not None:
+        wrapper = functools.update_wrapper(joined, original)
+    elif native or not isinstance(original, FunctionType):
+        # The core's wrapper: no Python frame of the agent's on the untainted path.
+        wrapper = functools.update_wrapper(
+            _native.Hooked(original, guarded, _current, "before", always=always, tainted_only=tainted_only), original
+        )
+    else:
 
-    @functools.wraps(original)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if always:
-            guarded(*args, **kwargs)
-        else:
-            ctx = _current()
-            if ctx is not None and (not tainted_only or may_carry(ctx, args[1:] if args else args, kwargs)):
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if always:
                 guarded(*args, **kwargs)
-        return original(*args, **kwargs)
+            else:
+                ctx = _current()
+                if ctx is not None and (not tainted_only or _may_carry(ctx, args, kwargs, 1)):
+                    guarded(*args, **kwargs)
+            return original(*args, **kwargs)
 
     wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]
     wrapper.__moat_iast_hooks__ = frozenset(getattr(original, "__moat_iast_hooks__", ())) | {name}  # type: ignore[attr-defined]

@@ -240,25 +240,20 @@ def per_char_checked(
     return found if end + suffix == result_length else None
 
 
-_HTML_QUOTED = {"&": 5, "<": 4, ">": 4, '"': 6, "'": 6}
-_HTML_UNQUOTED = {"&": 5, "<": 4, ">": 4}
-_MARKUPSAFE = {"&": 5, "<": 4, ">": 4, '"': 5, "'": 5}
+# What each character becomes in an escape, for `Context.propagate_escaped` (any other
+# character stays one).
+HTML_QUOTED = {"&": 5, "<": 4, ">": 4, '"': 6, "'": 6}
+HTML_UNQUOTED = {"&": 5, "<": 4, ">": 4}
+MARKUPSAFE = {"&": 5, "<": 4, ">": 4, '"': 5, "'": 5}
+SHELL_QUOTED = {"'": 5}  # `'"'"'` inside the single quotes `shlex.quote` adds
 
 
-def html_escape(text: str, quote: bool, result_length: int) -> Optional[List[Segment]]:
-    table = _HTML_QUOTED if quote else _HTML_UNQUOTED
-    return per_char_checked(text, lambda c: table.get(c, 1), result_length)
-
-
-def markup_escape(text: str, result_length: int) -> Optional[List[Segment]]:
-    return per_char_checked(text, lambda c: _MARKUPSAFE.get(c, 1), result_length)
-
-
-def shell_quote(text: str, result: str) -> Optional[List[Segment]]:
-    """`shlex.quote`: the text in single quotes, each `'` written `'"'"'`."""
-    if result == text:
-        return [(0, len(text), 0, len(text))]
-    return per_char_checked(text, lambda c: 5 if c == "'" else 1, len(result), prefix=1, suffix=1)
+def escaped(ctx: Any, result: Any, value: Any, widths: dict, prefix: int = 0, suffix: int = 0) -> None:
+    """`result` is `value` escaped character by character (the core maps each range
+    over what its characters became); wholly tainted when the widths do not give the
+    result, so a flow is never lost."""
+    if not ctx.propagate_escaped(result, value, widths, prefix, suffix):
+        whole(ctx, result, value)
 
 
 def quoted_repr(text: str, result: str) -> Optional[List[Segment]]:
