@@ -91,6 +91,18 @@ fn follow_mod(result: &Bound<'_, PyAny>, left: &Bound<'_, PyAny>, right: &Bound<
     }
 }
 
+/// `f(a, b)` for a C-API call taking two objects and returning a new reference: the
+/// in-place operators, `str.join` and `format`, which `PyAnyMethods` does not offer.
+fn call_api<'py>(
+    f: unsafe extern "C" fn(*mut ffi::PyObject, *mut ffi::PyObject) -> *mut ffi::PyObject,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: both pointers are live objects held by the caller; `f` returns a new
+    // reference or NULL with an exception set, which `from_owned_ptr_or_err` takes over.
+    unsafe { Bound::from_owned_ptr_or_err(a.py(), f(a.as_ptr(), b.as_ptr())) }
+}
+
 /// `left + right`.
 #[pyfunction]
 pub(crate) fn add<'py>(
@@ -109,14 +121,7 @@ pub(crate) fn iadd<'py>(
     left: &Bound<'py, PyAny>,
     right: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    // SAFETY: both pointers are live objects held by the caller; the call returns a new
-    // reference or NULL with an exception set, which `from_owned_ptr_or_err` takes over.
-    let result = unsafe {
-        Bound::from_owned_ptr_or_err(
-            left.py(),
-            ffi::PyNumber_InPlaceAdd(left.as_ptr(), right.as_ptr()),
-        )
-    }?;
+    let result = call_api(ffi::PyNumber_InPlaceAdd, left, right)?;
     crate::guarded("iadd", (), || follow_add(&result, left, right));
     Ok(result)
 }
@@ -139,13 +144,7 @@ pub(crate) fn imod<'py>(
     left: &Bound<'py, PyAny>,
     right: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    // SAFETY: as in `iadd`.
-    let result = unsafe {
-        Bound::from_owned_ptr_or_err(
-            left.py(),
-            ffi::PyNumber_InPlaceRemainder(left.as_ptr(), right.as_ptr()),
-        )
-    }?;
+    let result = call_api(ffi::PyNumber_InPlaceRemainder, left, right)?;
     crate::guarded("imod", (), || follow_mod(&result, left, right));
     Ok(result)
 }
@@ -155,10 +154,7 @@ pub(crate) fn imod<'py>(
 pub(crate) fn join_parts<'py>(parts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = parts.py();
     let empty = intern!(py, "");
-    // SAFETY: both are live objects; a new reference or NULL with an exception set.
-    let result = unsafe {
-        Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_Join(empty.as_ptr(), parts.as_ptr()))
-    }?;
+    let result = call_api(ffi::PyUnicode_Join, empty, parts)?;
     crate::guarded("join_parts", (), || {
         let Some(ctx) = current(py) else {
             return;
@@ -193,10 +189,7 @@ fn formatted<'py>(
         97 => unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyObject_ASCII(value.as_ptr())) }?,
         _ => value.clone(),
     };
-    // SAFETY: as above.
-    unsafe {
-        Bound::from_owned_ptr_or_err(py, ffi::PyObject_Format(converted.as_ptr(), spec.as_ptr()))
-    }
+    call_api(ffi::PyObject_Format, &converted, spec)
 }
 
 /// One `{value!r:spec}` of an f-string (`conversion` is -1, or `ord` of `s`, `r`, `a`).

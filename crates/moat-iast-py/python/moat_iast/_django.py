@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import os
-import re
 import sys
 from types import ModuleType
 from typing import Any, Callable, Optional
@@ -596,7 +595,6 @@ def _set_cookie(
 
 
 _TRACEBACK = b"Traceback (most recent call last):"
-_MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 def _secure(request: Any) -> bool:
@@ -626,15 +624,7 @@ def _final_response(response: Any, handler: Any, request: Any, *args: Any, **kwa
         return
     # Browsers ignore HSTS received over plain HTTP, and Django's SecurityMiddleware sends
     # it only on secure requests: a plain HTTP response without it is not a finding.
-    hsts = response.get("Strict-Transport-Security")
-    max_age = _MAX_AGE.search(hsts) if isinstance(hsts, str) else None
-    if (max_age is None or int(max_age.group(1)) == 0) and _secure(request):
-        evidence = f"Strict-Transport-Security: {hsts}" if hsts else "no Strict-Transport-Security header"
-        _sinks.report_plain("HSTS_HEADER_MISSING", evidence, location=location)
-    options = response.get("X-Content-Type-Options")
-    if str(options or "").strip().lower() != "nosniff":
-        evidence = f"X-Content-Type-Options: {options}" if options else "no X-Content-Type-Options header"
-        _sinks.report_plain("XCONTENTTYPE_HEADER_MISSING", evidence, location=location)
+    _sinks.security_headers(response.get, location, hsts_expected=_secure(request))
 
 
 # -- HTML escaping and templates -------------------------------------------------------

@@ -634,7 +634,6 @@ def _cookie_set(
 # ---------------------------------------------------------------------------------------
 
 _HTML = frozenset({"text/html", "application/xhtml+xml"})
-_MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _TRACEBACK = "Traceback (most recent call last):"
 _TRACEBACK_BYTES = _TRACEBACK.encode()
 
@@ -684,20 +683,8 @@ def _response_done(response: Any) -> None:
     if location is None:
         return
     status = getattr(response, "status_code", 200)
-    # Once both header findings of this view are reported (and deduplicated), checking
-    # its every response again would only cost time.
-    checked = _sinks.seen("HSTS_HEADER_MISSING", location) and _sinks.seen("XCONTENTTYPE_HEADER_MISSING", location)
-    if html and not checked and not (100 <= status < 200 or 300 <= status < 400 or status == 204):
-        headers = response.headers
-        hsts = headers.get("Strict-Transport-Security")
-        max_age = _MAX_AGE.search(hsts) if hsts else None
-        if max_age is None or int(max_age.group(1)) == 0:
-            evidence = f"Strict-Transport-Security: {hsts}" if hsts else "no Strict-Transport-Security header"
-            _sinks.report_plain("HSTS_HEADER_MISSING", evidence, location=location)
-        options = headers.get("X-Content-Type-Options")
-        if (options or "").strip().lower() != "nosniff":
-            evidence = f"X-Content-Type-Options: {options}" if options else "no X-Content-Type-Options header"
-            _sinks.report_plain("XCONTENTTYPE_HEADER_MISSING", evidence, location=location)
+    if html and not (100 <= status < 200 or 300 <= status < 400 or status == 204):
+        _sinks.security_headers(response.headers.get, location)
     leaked = _traceback_in(response)
     if leaked is not None:
         _sinks.report_plain("STACKTRACE_LEAK", leaked, location=location)

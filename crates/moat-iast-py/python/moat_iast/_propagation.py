@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from types import FunctionType, ModuleType
+from types import ModuleType
 from typing import Any, Callable, List, Optional
 
 from moat_iast import _context, _native, _ops, _patches, _sinks, _spans
@@ -43,19 +43,14 @@ def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], A
     """Wraps `owner.attr`: the original runs, then, inside a request and when an
     argument may hold request data, `propagate(ctx, result, args, kwargs)` as a
     fail-open hook; when it returns something other than None, that is returned instead
-    (an equal fresh object). The wrapper is the core's `Hooked` (no Python frame) for
-    builtins and where `native` asks for it (the hottest hooks); a Python function
-    otherwise, which frameworks that copy functions (`inspect.isfunction`) still see."""
+    (an equal fresh object). See `_sinks.core_wrapper` for when the wrapper is the
+    core's (`native` asks for it on the hottest hooks)."""
     original = getattr(owner, attr, None)
     if original is None or getattr(original, _PATCHED, False):
         return
     hook = _sinks.hook(f"propagation {getattr(owner, '__name__', owner)}.{attr}")(propagate)
-    joined = original.joined(hook, "after") if isinstance(original, _native.Hooked) else None
-    if joined is not None:
-        wrapper = functools.update_wrapper(joined, original)  # one object runs both hooks
-    elif native or not isinstance(original, FunctionType):
-        wrapper = functools.update_wrapper(_native.Hooked(original, hook, _current, "after"), original)
-    else:
+    wrapper = _sinks.core_wrapper(original, hook, "after", native)
+    if wrapper is None:
 
         @functools.wraps(original)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -19,7 +19,7 @@ from moat_iast import _config
 _AGENT_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
 
 
-def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
+def app_frame(skip: int = 2) -> tuple[str, int]:
     """The innermost frame of application code: the caller of the sink."""
     frame: Optional[FrameType] = sys._getframe(skip)
     while frame is not None:
@@ -27,9 +27,7 @@ def app_frame(roots: list[str], skip: int = 2) -> tuple[str, int]:
         # `<template>`, `<string>`: code compiled from text (Jinja, exec), not a file.
         if not raw.startswith("<"):
             filename = os.path.realpath(raw)
-            if not filename.startswith(_AGENT_DIR) and _config.inside(filename, roots) and not _config.inside(
-                filename, _config.get().library_dirs
-            ):
+            if not filename.startswith(_AGENT_DIR) and _config.is_application(filename):
                 return filename, frame.f_lineno
         frame = frame.f_back
     return "<unknown>", 0

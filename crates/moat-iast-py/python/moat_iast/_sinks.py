@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from types import FunctionType
 from typing import Any, Callable, Optional, TypeVar
@@ -22,7 +23,7 @@ _TEXT = (str, bytes)
 
 def _location(skip: int) -> tuple[str, int]:
     roots = _config.get().app_roots
-    path, line = _report.app_frame(roots, skip)
+    path, line = _report.app_frame(skip)
     return _report.relative(path, roots), line
 
 
@@ -139,6 +140,43 @@ def cookie_set(name: str, value: Any, secure: Any, httponly: Any, samesite: Any,
         report_plain("NO_SAMESITE_COOKIE", name, location=location)
 
 
+_MAX_AGE = re.compile(r"max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+
+
+def security_headers(header: Callable[[str], Any], location: tuple, hsts_expected: bool = True) -> None:
+    """The headers an HTML response should carry, read with `header(name)`: HSTS with
+    a non-zero max-age (when the framework would send it at all) and
+    `X-Content-Type-Options: nosniff`. Once both findings of `location` are reported
+    (and deduplicated), checking each response again would only cost time."""
+    if seen("HSTS_HEADER_MISSING", location) and seen("XCONTENTTYPE_HEADER_MISSING", location):
+        return
+    if hsts_expected:
+        hsts = header("Strict-Transport-Security")
+        max_age = _MAX_AGE.search(hsts) if isinstance(hsts, str) else None
+        if max_age is None or int(max_age.group(1)) == 0:
+            evidence = f"Strict-Transport-Security: {hsts}" if hsts else "no Strict-Transport-Security header"
+            report_plain("HSTS_HEADER_MISSING", evidence, location=location)
+    options = header("X-Content-Type-Options")
+    if str(options or "").strip().lower() != "nosniff":
+        evidence = f"X-Content-Type-Options: {options}" if options else "no X-Content-Type-Options header"
+        report_plain("XCONTENTTYPE_HEADER_MISSING", evidence, location=location)
+
+
+def core_wrapper(original: Any, hook: Callable[..., Any], when: str, native: bool, **options: Any) -> Optional[Any]:
+    """The core's wrapper (`_native.Hooked`, no Python frame on the untainted path) for
+    `original` with `hook` run `when` ("before" or "after"): joined into `original`
+    when it already is one with that place free, new for builtins and with `native`
+    (hooks on the hottest paths). None for other Python functions, which keep a Python
+    wrapper: frameworks copy functions by `inspect.isfunction` (Django's managers)."""
+    if isinstance(original, _native.Hooked):
+        joined = original.joined(hook, when, **options)
+        if joined is not None:
+            return functools.update_wrapper(joined, original)
+    elif not native and isinstance(original, FunctionType):
+        return None
+    return functools.update_wrapper(_native.Hooked(original, hook, _current, when, **options), original)
+
+
 def code_location(func: Any) -> Optional[tuple[str, int]]:
     """The application file and first line of a function (a view), when it is the
     application's."""
@@ -221,26 +259,14 @@ def wrap(
     same `name` again does nothing. Does nothing when `owner` has no such attribute.
     With `tainted_only`, for method hooks that only follow data flow, the hook is
     skipped when no argument after `self` may hold request data (the untainted fast
-    path). The wrapper is the core's `Hooked` for builtins and with `native` (hooks on
-    the hottest paths); a Python function otherwise, as frameworks that copy methods by
-    `inspect.isfunction` (Django's managers) expect."""
+    path). See `core_wrapper` for when the wrapper is the core's."""
     original = getattr(owner, attr, None)
     name = name or f"{getattr(owner, '__name__', owner)}.{attr}"
     if original is None or name in getattr(original, "__moat_iast_hooks__", ()):
         return
     guarded = hook(name)(before)
-    joined = None
-    if isinstance(original, _native.Hooked):
-        # Already hooked by the core's wrapper (propagation): one object runs both.
-        joined = original.joined(guarded, "before", always=always, tainted_only=tainted_only)
-    if joined is not None:
-        wrapper = functools.update_wrapper(joined, original)
-    elif native or not isinstance(original, FunctionType):
-        # The core's wrapper: no Python frame of the agent's on the untainted path.
-        wrapper = functools.update_wrapper(
-            _native.Hooked(original, guarded, _current, "before", always=always, tainted_only=tainted_only), original
-        )
-    else:
+    wrapper = core_wrapper(original, guarded, "before", native, always=always, tainted_only=tainted_only)
+    if wrapper is None:
 
         @functools.wraps(original)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
