@@ -449,6 +449,37 @@ impl Context {
         })
     }
 
+    /// `result = markupsafe.escape(value)` for text: each tainted range over what its
+    /// characters became (wholly tainted when the escape is not markupsafe's, so a flow
+    /// is never lost), and safe for XSS unless the text holds a `:`, which escaping
+    /// leaves alone: a `javascript:` URL in an attribute would still run.
+    pub(crate) fn markup_escaped(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
+        crate::guarded("Context.markup_escaped", (), || {
+            let (Some(taint), Some(text)) = (self.lookup(value), Context::text_of(result)) else {
+                return;
+            };
+            let scheme = taint.text().contains(':');
+            let escaped = match taint.expanded(text.clone(), 0, 0, crate::template::escaped_width) {
+                Some(escaped) => escaped,
+                None => match taint.ranges().first() {
+                    Some(first) => Taint::whole(text, first.origin.clone()),
+                    None => return,
+                },
+            };
+            let escaped = if scheme {
+                escaped
+            } else {
+                escaped.mark_secure(VulnType::Xss.secure_bit())
+            };
+            self.store(result, escaped);
+        });
+    }
+
+    /// `result = markupsafe.escape(value)` for text (see `markup_escaped`).
+    fn propagate_markup_escape(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
+        self.markup_escaped(result, value);
+    }
+
     /// `result = value` when an operation returned equal text (`format(s, "")`, `str(s)`).
     fn propagate_same(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
         crate::guarded("Context.propagate_same", (), || {

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 mod context;
 mod hooked;
 mod ops;
+mod template;
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 
@@ -107,6 +108,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ops::method0, m)?)?;
     m.add_function(wrap_pyfunction!(ops::method1, m)?)?;
     m.add_function(wrap_pyfunction!(ops::method2, m)?)?;
+    m.add_function(wrap_pyfunction!(template::register_template, m)?)?;
+    m.add_function(wrap_pyfunction!(template::template_escape, m)?)?;
     m.add_function(wrap_pyfunction!(sql_injected, m)?)?;
     m.add_function(wrap_pyfunction!(shell_injected, m)?)?;
     m.add_function(wrap_pyfunction!(report_plain, m)?)?;

@@ -9,7 +9,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyComplex, PyDict, PyFloat, PyInt, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyComplex, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use pyo3::{ffi, intern};
 
 use crate::context::Context;
@@ -78,17 +78,26 @@ fn follow_mod(result: &Bound<'_, PyAny>, left: &Bound<'_, PyAny>, right: &Bound<
         return;
     };
     let ctx = ctx.get();
+    // Looked at in place first: most formatting involves no request data, and
+    // collecting the inputs would allocate on every `%` of the application.
+    let tuple = right.cast::<PyTuple>().ok();
+    let dict = right.cast::<PyDict>().ok();
+    let tainted = ctx.holds(left)
+        || match (&tuple, &dict) {
+            (Some(tuple), _) => tuple.iter().any(|item| ctx.holds(&item)),
+            (None, Some(dict)) => dict.values().iter().any(|value| ctx.holds(&value)),
+            (None, None) => ctx.holds(right),
+        };
+    if !tainted {
+        return;
+    }
     let mut inputs = vec![left.clone()];
-    if let Ok(tuple) = right.cast::<PyTuple>() {
-        inputs.extend(tuple.iter());
-    } else if let Ok(dict) = right.cast::<PyDict>() {
-        inputs.extend(dict.values().iter());
-    } else {
-        inputs.push(right.clone());
+    match (tuple, dict) {
+        (Some(tuple), _) => inputs.extend(tuple.iter()),
+        (None, Some(dict)) => inputs.extend(dict.values().iter()),
+        (None, None) => inputs.push(right.clone()),
     }
-    if inputs.iter().any(|input| ctx.holds(input)) {
-        ctx.propagate_found(result, inputs);
-    }
+    ctx.propagate_found(result, inputs);
 }
 
 /// `f(a, b)` for a C-API call taking two objects and returning a new reference: the
@@ -149,11 +158,21 @@ pub(crate) fn imod<'py>(
     Ok(result)
 }
 
-/// An f-string assembled from its formatted pieces.
+/// Text assembled from pieces: an f-string's formatted pieces, or a rendered
+/// template's chunks (Jinja's `Environment.concat`, which hands over a generator).
 #[pyfunction]
 pub(crate) fn join_parts<'py>(parts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = parts.py();
     let empty = intern!(py, "");
+    let listed;
+    let parts = if parts.is_exact_instance_of::<PyTuple>() || parts.is_exact_instance_of::<PyList>()
+    {
+        parts
+    } else {
+        // SAFETY: a live object; a new reference or NULL with an exception set.
+        listed = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(parts.as_ptr())) }?;
+        &listed
+    };
     let result = call_api(ffi::PyUnicode_Join, empty, parts)?;
     crate::guarded("join_parts", (), || {
         let Some(ctx) = current(py) else {
@@ -219,7 +238,18 @@ pub(crate) fn format_value<'py>(
 }
 
 /// Method names whose result can be tainted by their arguments when the text is not.
-const ARGUMENT_TAINT: [&str; 3] = ["format", "format_map", "replace"];
+const ARGUMENT_TAINT: [&std::ffi::CStr; 3] = [c"format", c"format_map", c"replace"];
+
+/// Whether a call of method `name` with `args` can take taint from its arguments.
+fn argument_taint(name: &Bound<'_, PyString>, args: &Bound<'_, PyTuple>) -> bool {
+    // Compared in place: reading the name as UTF-8 would copy it on every call under
+    // the stable ABI of Python 3.9.
+    !args.is_empty()
+        && ARGUMENT_TAINT.iter().any(|method| {
+            // SAFETY: a live `str` and a NUL-terminated ASCII name; no error is set.
+            unsafe { ffi::PyUnicode_CompareWithASCIIString(name.as_ptr(), method.as_ptr()) == 0 }
+        })
+}
 
 /// `obj.name(*args)` with `bound` the method already looked up: outside a request, or on
 /// untainted `str`/`bytes` for a method that only copies its text, the call alone;
@@ -237,11 +267,7 @@ fn method_call<'py>(
         let Ok(owner) = bound.getattr(intern!(py, "__self__")) else {
             return true; // not a bound method: `_method` would only call it
         };
-        is_text(&owner)
-            && !ctx.get().holds(&owner)
-            && !name
-                .to_cow()
-                .is_ok_and(|name| ARGUMENT_TAINT.contains(&&*name))
+        is_text(&owner) && !ctx.get().holds(&owner) && !argument_taint(name, &args)
     });
     if plain {
         return bound.call1(args);

@@ -587,6 +587,33 @@ def test_jinja_pages_carry_taint_escaped_values_marked_safe(ctx):
     assert ctx.is_tainted(macro) and not ctx.vulnerable("XSS", macro)
 
 
+class _Html:
+    def __html__(self):
+        return "<em>made</em>"
+
+
+def test_jinja_prints_exactly_what_markupsafe_escapes(ctx):
+    # Templates get the core's escape for text and numbers: the page must not change.
+    from moat_iast import _native, _sinks
+
+    assert jinja2.runtime.escape is _native.template_escape
+    original = _sinks.unhooked(markupsafe.escape)
+    values = ["plain", "a&b <c> 'd' \"e\"", "café ☕", "", "\ud800 lone", 7, -2.5, float("nan"), None, True,
+              markupsafe.Markup("<b>kept</b>"), _Html(), type("Sub", (str,), {})("<sub>"), [1, "<x>"]]
+    values += [taint(ctx, "<script>'x'</script>", "parameter", "t"), taint(ctx, "tainted plain", "parameter", "p")]
+    env = jinja2.Environment(autoescape=True)
+    for value in values:
+        printed = jinja2.runtime.escape(value)
+        assert type(printed) is markupsafe.Markup and printed == original(value), value
+        assert env.from_string("{{ v }}").render(v=value) == str(original(value))
+
+
+def test_a_script_url_printed_in_an_attribute_stays_reportable(ctx):
+    url = taint(ctx, "javascript:alert(1)", "parameter", "u")
+    page = jinja2.Environment(autoescape=True).from_string('<a href="{{ u }}">go</a>').render(u=url)
+    assert tainted(ctx, page) == ["javascript:alert(1)"] and ctx.vulnerable("XSS", page)
+
+
 def test_jinja_without_autoescape_writes_sql(ctx):
     user = taint(ctx, "1 OR 1=1", "parameter", "id")
     query = jinja2.Template("SELECT * FROM t WHERE id = {{ id }}").render(id=user)

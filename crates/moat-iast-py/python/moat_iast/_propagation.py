@@ -34,7 +34,7 @@ from typing import Any, Callable, List, Optional
 from moat_iast import _context, _native, _ops, _patches, _sinks, _spans
 from moat_iast._ops import _TEXT, _arg, _safely
 
-_PATCHED = "__moat_iast_propagation__"
+_PATCHED = _sinks.PROPAGATION_MARK
 _current = _context._current.get
 _may_carry = _native.may_carry_args
 
@@ -63,10 +63,7 @@ def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], A
             return result
 
     setattr(wrapper, _PATCHED, True)
-    try:
-        setattr(owner, attr, wrapper)
-    except (AttributeError, TypeError):
-        pass
+    _sinks.replace(owner, attr, wrapper)
 
 
 def _around(owner: Any, attr: str, run: Callable[[Any, Any, tuple, dict], Any]) -> None:
@@ -801,9 +798,7 @@ def _markup_escape(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
             ctx.propagate_same(result, value)
         return
     if result is not value:
-        _spans.escaped(ctx, result, value, _spans.MARKUPSAFE)
-    if _no_scheme(value) and ctx.is_tainted(result):
-        ctx.mark_secure(result, result, ["XSS"])
+        ctx.propagate_markup_escape(result, value)
 
 
 def _markup_new(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
@@ -828,16 +823,12 @@ def _install_markupsafe(module: ModuleType) -> None:
     _after(module.Markup, "__new__", _markup_new, native=True)
 
 
-def _concat(parts: Any) -> str:
-    """`Environment.concat`: the rendered pieces (template text, escaped or converted
-    values) joined, each piece's taint at its place in the page."""
-    ctx = _context.current()
-    if ctx is None:
-        return "".join(parts)
-    pieces = parts if isinstance(parts, list) else list(parts)
-    result = "".join(pieces)
-    _safely(ctx.propagate_parts, result, "", pieces)
-    return result
+def _markupsafe_own(markupsafe: ModuleType) -> bool:
+    """Whether `escape` and `Markup.__new__` are still markupsafe's own under the
+    agent's hooks: what the core's template escape reproduces for plain values."""
+    new = _sinks.unhooked(markupsafe.Markup.__dict__.get("__new__"))
+    escape = _sinks.unhooked(markupsafe.escape)
+    return all(getattr(f, "__module__", None) in ("markupsafe", "markupsafe._speedups") for f in (new, escape))
 
 
 def _install_jinja(module: ModuleType) -> None:
@@ -845,15 +836,20 @@ def _install_jinja(module: ModuleType) -> None:
 
     markupsafe = __import__("markupsafe")
     _install_markupsafe(markupsafe)
-    # Templates import `escape` from jinja2.runtime, which took it from markupsafe when
-    # it was imported: make sure both are the patched one.
-    if getattr(jinja2.runtime.escape, _PATCHED, False) is False:
-        jinja2.runtime.escape = markupsafe.escape
+    # Templates take `escape` from jinja2.runtime, which took it from markupsafe when it
+    # was imported. They get the core's escape, which hands anything but plain untainted
+    # values to markupsafe's hooked one; the hooked one itself when markupsafe was
+    # changed by someone else.
+    escape = markupsafe.escape
+    if _markupsafe_own(markupsafe) and _native.register_template(_context._current.get, escape, markupsafe.Markup):
+        escape = _native.template_escape
+    if _sinks.unhooked(jinja2.runtime.escape) in (_sinks.unhooked(markupsafe.escape), _native.template_escape):
+        jinja2.runtime.escape = escape
+    # The rendered pieces (template text, escaped or converted values) joined, each
+    # piece's taint at its place in the page.
     environment = module.Environment
-    if environment.__dict__.get("concat") is not None and not getattr(environment.__dict__["concat"], _PATCHED, False):
-        wrapped = staticmethod(_concat)
-        setattr(_concat, _PATCHED, True)
-        environment.concat = wrapped
+    if environment.__dict__.get("concat") is not None:
+        environment.concat = _native.join_parts
 
 
 def _secure_filename(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:

@@ -280,7 +280,33 @@ def wrap(
 
     wrapper.__moat_iast_original__ = original  # type: ignore[attr-defined]
     wrapper.__moat_iast_hooks__ = frozenset(getattr(original, "__moat_iast_hooks__", ())) | {name}  # type: ignore[attr-defined]
+    replace(owner, attr, wrapper)
+
+
+def replace(owner: Any, attr: str, wrapper: Any) -> None:
+    """Sets the agent's wrapper as `owner.attr`; a class's `__new__` as the static
+    method Python makes of it, so creating an instance does not bind the wrapper
+    (one call of the core's `__get__` per `Markup` Jinja prints). Does nothing where
+    the owner refuses (a C type that cannot be patched: that hook is not installed)."""
+    if attr == "__new__" and isinstance(owner, type):
+        wrapper = staticmethod(wrapper)
     try:
         setattr(owner, attr, wrapper)
     except (AttributeError, TypeError):
-        pass  # a C type that cannot be patched: that sink is not covered
+        pass
+
+
+# Set on the agent's propagation wrappers (`_propagation`), so none is installed twice.
+PROPAGATION_MARK = "__moat_iast_propagation__"
+
+
+def unhooked(func: Any) -> Any:
+    """What `func` is under the agent's own wrappers."""
+    if isinstance(func, staticmethod):
+        func = func.__func__
+    while isinstance(func, _native.Hooked) or hasattr(func, "__moat_iast_original__") or hasattr(func, PROPAGATION_MARK):
+        inner = getattr(func, "__wrapped__", None)
+        if inner is None:
+            break
+        func = inner
+    return func

@@ -244,7 +244,6 @@ def per_char_checked(
 # character stays one).
 HTML_QUOTED = {"&": 5, "<": 4, ">": 4, '"': 6, "'": 6}
 HTML_UNQUOTED = {"&": 5, "<": 4, ">": 4}
-MARKUPSAFE = {"&": 5, "<": 4, ">": 4, '"': 5, "'": 5}
 SHELL_QUOTED = {"'": 5}  # `'"'"'` inside the single quotes `shlex.quote` adds
 
 
