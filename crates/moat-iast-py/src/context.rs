@@ -116,6 +116,112 @@ impl Context {
                 .any(|o| map.contains_key(&(o.as_ptr() as usize)))
         })
     }
+
+    /// Follows `result = owner.method()` (see `TextMethod`).
+    pub(crate) fn follow_text_method(
+        &self,
+        result: &Bound<'_, PyAny>,
+        owner: &Bound<'_, PyAny>,
+        method: TextMethod,
+    ) {
+        crate::guarded("Context.follow_text_method", (), || {
+            if result.is(owner) {
+                return;
+            }
+            let strip = match method {
+                TextMethod::Case => return self.propagate_case(result, owner),
+                TextMethod::Strip(strip) => strip,
+            };
+            let (Some(len), Some(whole)) = (Context::text_len(result), Context::text_len(owner))
+            else {
+                return;
+            };
+            if len == 0 {
+                return;
+            }
+            let at = match strip {
+                Strip::End => Some(0),
+                Strip::Start => whole.checked_sub(len),
+                Strip::Both => owner
+                    .call_method1(pyo3::intern!(owner.py(), "find"), (result,))
+                    .and_then(|at| at.extract::<isize>())
+                    .ok()
+                    .and_then(|at| usize::try_from(at).ok()),
+            };
+            if let Some(at) = at {
+                self.propagate_slice(result, owner, at, at + len);
+            }
+        });
+    }
+
+    /// `result = markupsafe.escape(value)` for text: each tainted range over what its
+    /// characters became (wholly tainted when the escape is not markupsafe's, so a flow
+    /// is never lost), and safe for XSS unless the text holds a `:`, which escaping
+    /// leaves alone: a `javascript:` URL in an attribute would still run.
+    pub(crate) fn markup_escaped(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
+        crate::guarded("Context.markup_escaped", (), || {
+            let (Some(taint), Some(text)) = (self.lookup(value), Context::text_of(result)) else {
+                return;
+            };
+            let scheme = taint.text().contains(':');
+            let escaped = match taint.expanded(text.clone(), 0, 0, crate::template::escaped_width) {
+                Some(escaped) => escaped,
+                None => match taint.ranges().first() {
+                    Some(first) => Taint::whole(text, first.origin.clone()),
+                    None => return,
+                },
+            };
+            let escaped = if scheme {
+                escaped
+            } else {
+                escaped.mark_secure(VulnType::Xss.secure_bit())
+            };
+            self.store(result, escaped);
+        });
+    }
+}
+
+/// The text methods whose result is the text's own characters, changed in case or
+/// with ends cut, which the core follows itself (the rest are `_ops`' rules).
+#[derive(Clone, Copy)]
+pub(crate) enum TextMethod {
+    /// `upper`, `lower`, `casefold`, `title`, `capitalize`, `swapcase`.
+    Case,
+    /// The `strip` family.
+    Strip(Strip),
+}
+
+/// Which ends a `strip` method may cut.
+#[derive(Clone, Copy)]
+pub(crate) enum Strip {
+    /// `lstrip`, `removeprefix`.
+    Start,
+    /// `rstrip`, `removesuffix`.
+    End,
+    /// `strip`.
+    Both,
+}
+
+impl TextMethod {
+    /// The method called `name`, when it is one of these.
+    pub(crate) fn of(name: &Bound<'_, PyString>) -> Option<TextMethod> {
+        const NAMES: [(&std::ffi::CStr, TextMethod); 11] = [
+            (c"upper", TextMethod::Case),
+            (c"lower", TextMethod::Case),
+            (c"casefold", TextMethod::Case),
+            (c"title", TextMethod::Case),
+            (c"capitalize", TextMethod::Case),
+            (c"swapcase", TextMethod::Case),
+            (c"strip", TextMethod::Strip(Strip::Both)),
+            (c"lstrip", TextMethod::Strip(Strip::Start)),
+            (c"removeprefix", TextMethod::Strip(Strip::Start)),
+            (c"rstrip", TextMethod::Strip(Strip::End)),
+            (c"removesuffix", TextMethod::Strip(Strip::End)),
+        ];
+        NAMES
+            .iter()
+            .find_map(|(n, method)| crate::text_is(name, n).then_some(*method))
+    }
 }
 
 /// An environ key's header name as Werkzeug and Django spell it: `X_USER_ID` is
@@ -165,23 +271,38 @@ impl Context {
     /// the client too: the query string, the raw URI) under their own name. The rest is
     /// the server's. Values shorter than two characters are never tracked.
     fn taint_environ(&self, environ: &Bound<'_, PyDict>, client: &Bound<'_, PyAny>) {
+        let py = environ.py();
         crate::guarded("Context.taint_environ", (), || {
             for (key, value) in environ.iter() {
                 let (Ok(key), true) = (key.cast::<PyString>(), value.is_instance_of::<PyString>())
                 else {
                     continue;
                 };
+                // The key's text is read only for the request's own entries: under the
+                // stable ABI of Python 3.9 each read copies it.
+                // SAFETY: a live `str` and prefix; -1 (an error) counts as no match.
+                let header = unsafe {
+                    let prefix = pyo3::intern!(py, "HTTP_");
+                    pyo3::ffi::PyUnicode_Tailmatch(key.as_ptr(), prefix.as_ptr(), 0, isize::MAX, -1)
+                        == 1
+                };
+                let kind = if header
+                    || crate::text_is(key, c"CONTENT_TYPE")
+                    || crate::text_is(key, c"CONTENT_LENGTH")
+                {
+                    "header"
+                } else if client.contains(key).unwrap_or(false) {
+                    "environ"
+                } else {
+                    continue;
+                };
                 let Ok(name) = key.to_cow() else {
                     continue;
                 };
-                let origin = if let Some(header) = name.strip_prefix("HTTP_") {
-                    Context::origin("header", &header_name(header))
-                } else if name == "CONTENT_TYPE" || name == "CONTENT_LENGTH" {
-                    Context::origin("header", &header_name(&name))
-                } else if client.contains(key).unwrap_or(false) {
-                    Context::origin("environ", &name)
-                } else {
-                    continue;
+                let origin = match (kind, name.strip_prefix("HTTP_")) {
+                    ("header", Some(header)) => Context::origin(kind, &header_name(header)),
+                    ("header", None) => Context::origin(kind, &header_name(&name)),
+                    _ => Context::origin(kind, &name),
                 };
                 if let Some(text) = Context::text_of(&value) {
                     self.store(&value, Taint::whole(text, origin));
@@ -449,30 +570,19 @@ impl Context {
         })
     }
 
-    /// `result = markupsafe.escape(value)` for text: each tainted range over what its
-    /// characters became (wholly tainted when the escape is not markupsafe's, so a flow
-    /// is never lost), and safe for XSS unless the text holds a `:`, which escaping
-    /// leaves alone: a `javascript:` URL in an attribute would still run.
-    pub(crate) fn markup_escaped(&self, result: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) {
-        crate::guarded("Context.markup_escaped", (), || {
-            let (Some(taint), Some(text)) = (self.lookup(value), Context::text_of(result)) else {
-                return;
-            };
-            let scheme = taint.text().contains(':');
-            let escaped = match taint.expanded(text.clone(), 0, 0, crate::template::escaped_width) {
-                Some(escaped) => escaped,
-                None => match taint.ranges().first() {
-                    Some(first) => Taint::whole(text, first.origin.clone()),
-                    None => return,
-                },
-            };
-            let escaped = if scheme {
-                escaped
-            } else {
-                escaped.mark_secure(VulnType::Xss.secure_bit())
-            };
-            self.store(result, escaped);
-        });
+    /// `result = owner.name()` for a case change or a `strip` (see `TextMethod`);
+    /// False when `name` is not one of those.
+    #[pyo3(name = "follow_text_method")]
+    fn py_follow_text_method(
+        &self,
+        result: &Bound<'_, PyAny>,
+        owner: &Bound<'_, PyAny>,
+        name: &Bound<'_, PyString>,
+    ) -> bool {
+        TextMethod::of(name).is_some_and(|method| {
+            self.follow_text_method(result, owner, method);
+            true
+        })
     }
 
     /// `result = markupsafe.escape(value)` for text (see `markup_escaped`).

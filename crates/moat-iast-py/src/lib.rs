@@ -26,6 +26,13 @@ pub(crate) fn guarded<T>(what: &str, default: T, f: impl FnOnce() -> T) -> T {
     })
 }
 
+/// Whether the `str` `text` equals `ascii`, compared in place: reading a `str` as
+/// UTF-8 copies it under the stable ABI of Python 3.9, and these run per call.
+pub(crate) fn text_is(text: &Bound<'_, pyo3::types::PyString>, ascii: &std::ffi::CStr) -> bool {
+    // SAFETY: a live `str` and a NUL-terminated ASCII string; no error is set.
+    unsafe { pyo3::ffi::PyUnicode_CompareWithASCIIString(text.as_ptr(), ascii.as_ptr()) == 0 }
+}
+
 fn ranges(pairs: Vec<(usize, usize)>) -> Vec<Range<usize>> {
     pairs.into_iter().map(|(start, end)| start..end).collect()
 }

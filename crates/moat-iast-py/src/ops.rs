@@ -12,7 +12,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyComplex, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use pyo3::{ffi, intern};
 
-use crate::context::Context;
+use crate::context::{Context, TextMethod};
 
 /// What `_ops` registers once: the request context's getter, and the Python functions
 /// that handle what the fast paths leave.
@@ -242,13 +242,10 @@ const ARGUMENT_TAINT: [&std::ffi::CStr; 3] = [c"format", c"format_map", c"replac
 
 /// Whether a call of method `name` with `args` can take taint from its arguments.
 fn argument_taint(name: &Bound<'_, PyString>, args: &Bound<'_, PyTuple>) -> bool {
-    // Compared in place: reading the name as UTF-8 would copy it on every call under
-    // the stable ABI of Python 3.9.
     !args.is_empty()
-        && ARGUMENT_TAINT.iter().any(|method| {
-            // SAFETY: a live `str` and a NUL-terminated ASCII name; no error is set.
-            unsafe { ffi::PyUnicode_CompareWithASCIIString(name.as_ptr(), method.as_ptr()) == 0 }
-        })
+        && ARGUMENT_TAINT
+            .iter()
+            .any(|method| crate::text_is(name, method))
 }
 
 /// `obj.name(*args)` with `bound` the method already looked up: outside a request, or on
@@ -263,14 +260,19 @@ fn method_call<'py>(
     let Some(ctx) = current(py) else {
         return bound.call1(args);
     };
-    let plain = crate::guarded("method", false, || {
-        let Ok(owner) = bound.getattr(intern!(py, "__self__")) else {
-            return true; // not a bound method: `_method` would only call it
-        };
-        is_text(&owner) && !ctx.get().holds(&owner) && !argument_taint(name, &args)
-    });
-    if plain {
-        return bound.call1(args);
+    let Ok(owner) = bound.getattr(intern!(py, "__self__")) else {
+        return bound.call1(args); // not a bound method: `_method` would only call it
+    };
+    if is_text(&owner) {
+        let tainted = crate::guarded("method", true, || ctx.get().holds(&owner));
+        if !tainted && !argument_taint(name, &args) {
+            return bound.call1(args);
+        }
+        if let Some(method) = TextMethod::of(name).filter(|_| tainted) {
+            let result = bound.call1(args)?;
+            ctx.get().follow_text_method(&result, &owner, method);
+            return Ok(result);
+        }
     }
     let Some(registered) = REGISTERED.get(py) else {
         return bound.call1(args);

@@ -264,6 +264,11 @@ def test_strip_pad_and_case_methods(ctx):
     assert ns["j"] == "-00042" and tainted(ctx, ns["j"]) == ["-", "42"]
     assert ns["k"] == "    Straße" and ctx.ranges(ns["k"]) == [(4, 6, "parameter", "v")]
     assert ns["l"] == "sTRASSE" and ctx.ranges(ns["l"]) == [(0, 7, "parameter", "v")]
+    # Bytes, and a call the rewriter cannot give a fixed arity (the Python path).
+    raw = taint(ctx, b"  ab  ", "body", "body")
+    ns = run("m = raw.strip()\nn = raw.lstrip().upper()\no = value.strip(*())\np = value.lower(*())", raw=raw, value=value)
+    assert tainted(ctx, ns["m"]) == [b"ab"] and tainted(ctx, ns["n"]) == [b"AB  "]
+    assert tainted(ctx, ns["o"]) == ["Straße"] and tainted(ctx, ns["p"]) == ["  straße  "]
 
 
 def test_replace_keeps_kept_characters_and_counts(ctx):

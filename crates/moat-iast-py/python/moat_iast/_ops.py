@@ -373,22 +373,10 @@ def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) 
     return kwargs.get(name, default)
 
 
-def _case(ctx: Any, result: Any, owner: Any, args: tuple, kwargs: dict) -> None:
-    if result is not owner:
-        ctx.propagate_case(result, owner)
-
-
-def _stripped(ctx: Any, result: Any, owner: Any, args: tuple, kwargs: dict, name: str) -> None:
-    if result is owner or not result:
-        return
-    if name in ("rstrip", "removesuffix"):
-        at = 0
-    elif name in ("lstrip", "removeprefix"):
-        at = len(owner) - len(result)
-    else:
-        at = owner.find(result)
-    if at >= 0:
-        ctx.propagate_slice(result, owner, at, at + len(result))
+def _kept_characters(ctx: Any, result: Any, owner: Any, args: tuple, kwargs: dict, name: str) -> None:
+    """Case changes and the `strip` family: the core's rule (`_native`'s method calls
+    follow them without coming here)."""
+    ctx.follow_text_method(result, owner, name)
 
 
 def _pieces(ctx: Any, owner: Any, pieces: Iterable[Any], gap: Optional[int]) -> None:
@@ -573,8 +561,11 @@ def _named(fn: Callable[..., None], name: str) -> Handler:
 
 
 _TEXT_METHODS: Dict[str, Handler] = {
-    **{name: _case for name in ("upper", "lower", "casefold", "title", "capitalize", "swapcase")},
-    **{name: _named(_stripped, name) for name in ("strip", "lstrip", "rstrip", "removeprefix", "removesuffix")},
+    **{
+        name: _named(_kept_characters, name)
+        for name in ("upper", "lower", "casefold", "title", "capitalize", "swapcase")
+        + ("strip", "lstrip", "rstrip", "removeprefix", "removesuffix")
+    },
     **{name: _named(_split, name) for name in ("split", "rsplit", "splitlines", "partition", "rpartition")},
     "replace": _replaced,
     **{name: _padded for name in ("center", "ljust", "rjust")},
