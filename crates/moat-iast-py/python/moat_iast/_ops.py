@@ -860,10 +860,23 @@ def _stringio(ctx: Any, buffer: Any, args: tuple, kwargs: dict) -> None:
 # Method calls and builtin calls
 # ---------------------------------------------------------------------------------------
 
+# Sinks that are methods of C types the agent cannot patch (lxml's `_Element.xpath`),
+# checked where the application calls them: name -> [(types, check(owner, args, kwargs))].
+# The names are fixed here, because modules are rewritten before the libraries that
+# register the checks may be imported.
+_CALL_SINKS: Dict[str, list] = {"xpath": []}
+
+
+def call_sink(name: str, types: tuple, check: Callable[[Any, tuple, dict], None]) -> None:
+    """Runs `check(owner, args, kwargs)` before the application calls `owner.name(...)`
+    on an instance of `types`, inside a request; `check` is fail-open."""
+    _CALL_SINKS[name].append((types, check))
+
+
 # Every method name the rewriter routes through `method`.
 METHODS = frozenset(_TEXT_METHODS) | frozenset(_PATTERN_METHODS) | frozenset(_MATCH_METHODS) | _IO_METHODS | {
     "sub", "subn"
-}
+} | frozenset(_CALL_SINKS)
 
 
 def method(bound: Any, name: str, /, *args: Any, **kwargs: Any) -> Any:
@@ -918,6 +931,9 @@ def _method(ctx: Any, bound: Any, name: str, args: tuple, kwargs: dict) -> Any:
                 return result
             _safely(_io_after, ctx, result, owner, args, kwargs, name, before)
         return result
+    for types, check in _CALL_SINKS.get(name, ()):
+        if isinstance(owner, types):
+            check(owner, args, kwargs)
     return bound(*args, **kwargs)
 
 

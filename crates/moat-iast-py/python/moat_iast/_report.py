@@ -1,6 +1,7 @@
 """Where reports go: a bounded queue drained by a background thread, so a request never
 waits for disk or network. With `MOAT_IAST_OUTPUT` set, one JSON object per line is
-appended to that file."""
+appended to that file; with `MOAT_IAST_SERVER_URL`, batches go to `moat serve`
+(`_upload`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import time
 from types import FrameType
 from typing import Optional
 
-from moat_iast import _config
+from moat_iast import _config, _upload
 
 _AGENT_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
 
@@ -77,19 +78,32 @@ class _Writer:
 
     def _run(self) -> None:
         while True:
-            lines = [self._queue.get()]
+            upload = _upload.uploader()
+            try:
+                # Woken by a report, or when batches the server did not take are due.
+                lines = [self._queue.get(timeout=upload.retry_in() if upload is not None else None)]
+            except queue.Empty:
+                lines = []
             while True:
                 try:
                     lines.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            self._write(lines)
-            for _ in lines:
-                self._queue.task_done()
+            try:
+                self._write(lines)
+                if upload is not None:
+                    upload.vulnerabilities([json.loads(line) for line in lines])
+            except Exception as error:  # the thread must outlive any one batch
+                if not self._warned:
+                    self._warned = True
+                    print(f"moat-iast: reports lost: {error}", file=sys.stderr)
+            finally:
+                for _ in lines:
+                    self._queue.task_done()
 
     def _write(self, lines: list) -> None:
         path = _config.get().output
-        if not path:
+        if not path or not lines:
             return
         try:
             with open(path, "a", encoding="utf-8") as out:

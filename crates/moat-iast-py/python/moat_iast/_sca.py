@@ -2,7 +2,7 @@
 server can tell a vulnerable library that is loaded from one that only sits in a
 lockfile. Reported at start (once the application has had time to import) and then
 periodically whenever the set changed, to `MOAT_IAST_LIBRARIES_OUTPUT` as one JSON object
-per line."""
+per line, and to `moat serve` when a server is set."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Optional
 
-from moat_iast import _config
+from moat_iast import _config, _upload
 
 
 def _packages_distributions() -> dict:
@@ -80,21 +80,30 @@ def _write(path: str, report: dict) -> None:
         print(f"moat-iast: cannot write {path}: {error}", file=sys.stderr)
 
 
-def _run(path: str, first: float, interval: float) -> None:
+def _run(path: Optional[str], first: float, interval: float) -> None:
     previous: Optional[list] = None
     time.sleep(first)
     while True:
-        report = record()
-        if report["libraries"] != previous:
-            previous = report["libraries"]
-            _write(path, report)
-        time.sleep(interval)
+        wait = interval
+        try:
+            report = record()
+            if report["libraries"] != previous:
+                previous = report["libraries"]
+                if path:
+                    _write(path, report)
+                upload = _upload.uploader()
+                if upload is not None and not upload.libraries(report["libraries"]):
+                    previous = None  # sent again at the next round, sooner
+                    wait = min(interval, 60.0)
+        except Exception as error:  # the thread must outlive any one round
+            print(f"moat-iast: libraries report failed: {error}", file=sys.stderr)
+        time.sleep(wait)
 
 
 def install() -> None:
-    """Starts the reporting thread when `MOAT_IAST_LIBRARIES_OUTPUT` is set."""
+    """Starts the reporting thread when `MOAT_IAST_LIBRARIES_OUTPUT` or a server is set."""
     path = os.environ.get("MOAT_IAST_LIBRARIES_OUTPUT")
-    if not path:
+    if not path and not _config.get().server_url:
         return
     first = float(os.environ.get("MOAT_IAST_LIBRARIES_DELAY", "5"))
     interval = max(float(os.environ.get("MOAT_IAST_LIBRARIES_INTERVAL", "3600")), 1.0)

@@ -28,7 +28,7 @@ import sys
 from types import CodeType, FrameType, ModuleType
 from typing import Any, Callable, Optional
 
-from moat_iast import _config, _context, _patches, _report, _sinks
+from moat_iast import _config, _context, _ops, _patches, _report, _sinks
 
 _TEXT = (str, bytes)
 _REDACTED = "<redacted>"
@@ -600,8 +600,8 @@ def _install_python_ldap(module: ModuleType) -> None:
 # lxml's types are C types whose methods cannot be replaced: `etree.XPath`, the
 # evaluators and `XMLParser` are replaced by subclasses that check, then call lxml. Their
 # metaclass keeps `isinstance` answering as for lxml's own class, so objects lxml creates
-# still pass the application's checks. `_Element.xpath` and `_ElementTree.xpath` stay
-# unhooked: lxml builds their evaluator in C.
+# still pass the application's checks. `_Element.xpath` and `_ElementTree.xpath` build
+# their evaluator in C: they are checked where the application calls them (`_ops`).
 
 
 class _Mirror(type):
@@ -652,6 +652,12 @@ def _evaluator_class(original: type) -> type:
         return original.__call__(self, _path, **_variables)
 
     return _stand_in(original, {"__call__": __call__})
+
+
+@_sinks.hook("lxml _Element.xpath")
+def _element_xpath(owner: Any, args: tuple, kwargs: dict) -> None:
+    """`element.xpath(path, **variables)` evaluates `path`."""
+    _sinks.check("XPATH_INJECTION", args[0] if args else kwargs.get("_path"))
 
 
 def _lxml_default_resolves(etree: ModuleType) -> bool:
@@ -721,6 +727,8 @@ def _install_lxml(etree: ModuleType) -> None:
         if isinstance(etree_or_element, tree_type):
             return document_evaluator(etree_or_element, **kwargs)
         return element_evaluator(etree_or_element, **kwargs)
+
+    _ops.call_sink("xpath", (etree._Element, tree_type), _element_xpath)
 
     XPathEvaluator.__doc__ = factory.__doc__
     XPathEvaluator.__moat_iast_original__ = factory  # type: ignore[attr-defined]

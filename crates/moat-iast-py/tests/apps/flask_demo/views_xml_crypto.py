@@ -143,6 +143,23 @@ def register(app):
         roles = evaluate(f"//user[name='{name}' and pin='{pin}']/role/text()")  # report
         return {"signed_in": bool(roles), "roles": roles}
 
+    @app.route("/xpath-lxml-element")
+    @case("XPATH_INJECTION", True, params={"name": "' or '1'='1"})
+    def xpath_lxml_element():
+        name = request.args.get("name", "")
+        return {"emails": USERS.xpath("//user[name='" + name + "']/email/text()")}  # report
+
+    @app.route("/xpath-lxml-tree")
+    @case("XPATH_INJECTION", True, params={"role": "x' or '1'='1"})
+    def xpath_lxml_tree():
+        query = f"//user[role='{request.args.get('role', '')}']/name/text()"
+        return {"names": USERS.getroottree().xpath(query)}  # report
+
+    @app.route("/xpath-safe-lxml-element-variable")
+    @case("XPATH_INJECTION", False, params={"name": "' or '1'='1"})
+    def xpath_safe_lxml_element_variable():
+        return {"emails": USERS.xpath("//user[name=$name]/email/text()", name=request.args.get("name", ""))}
+
     @app.route("/xpath-elementpath")
     @case("XPATH_INJECTION", True, params={"role": "staff' or '1'='1"})
     def xpath_elementpath():
