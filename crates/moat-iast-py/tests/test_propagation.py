@@ -619,6 +619,20 @@ def test_a_script_url_printed_in_an_attribute_stays_reportable(ctx):
     assert tainted(ctx, page) == ["javascript:alert(1)"] and ctx.vulnerable("XSS", page)
 
 
+def test_jinja_filters_that_change_case_or_trim_keep_the_taint(ctx):
+    bio = taint(ctx, " <b>Hi</b> ", "parameter", "bio")
+    raw = jinja2.Environment(autoescape=False)
+    for source, expected in (("{{ bio|upper }}", " <B>HI</B> "), ("{{ bio|lower }}", " <b>hi</b> "),
+                             ("{{ bio|title }}", " <B>hi</b> "), ("{{ bio|trim }}", "<b>Hi</b>"),
+                             ("{{ bio|capitalize }}", " <b>hi</b> ")):
+        page = raw.from_string(source).render(bio=bio)
+        assert page == expected and tainted(ctx, page) == [expected], source
+        assert ctx.vulnerable("XSS", page)
+    env = jinja2.Environment(autoescape=True)
+    escaped = env.from_string("<p>{{ bio|trim|upper }}</p>").render(bio=bio)
+    assert escaped == "<p>&lt;B&gt;HI&lt;/B&gt;</p>" and not ctx.vulnerable("XSS", escaped)
+
+
 def test_jinja_without_autoescape_writes_sql(ctx):
     user = taint(ctx, "1 OR 1=1", "parameter", "id")
     query = jinja2.Template("SELECT * FROM t WHERE id = {{ id }}").render(id=user)

@@ -44,11 +44,13 @@ def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], A
     argument may hold request data, `propagate(ctx, result, args, kwargs)` as a
     fail-open hook; when it returns something other than None, that is returned instead
     (an equal fresh object). See `_sinks.core_wrapper` for when the wrapper is the
-    core's (`native` asks for it on the hottest hooks)."""
-    original = getattr(owner, attr, None)
+    core's (`native` asks for it on the hottest hooks). `owner` may also be a dict of
+    functions (Jinja's filters), `attr` a key."""
+    table = isinstance(owner, dict)
+    original = owner.get(attr) if table else getattr(owner, attr, None)
     if original is None or getattr(original, _PATCHED, False):
         return
-    hook = _sinks.hook(f"propagation {getattr(owner, '__name__', owner)}.{attr}")(propagate)
+    hook = _sinks.hook(f"propagation {getattr(owner, '__name__', type(owner).__name__)}.{attr}")(propagate)
     wrapper = _sinks.core_wrapper(original, hook, "after", native)
     if wrapper is None:
 
@@ -63,7 +65,10 @@ def _after(owner: Any, attr: str, propagate: Callable[[Any, Any, tuple, dict], A
             return result
 
     setattr(wrapper, _PATCHED, True)
-    _sinks.replace(owner, attr, wrapper)
+    if table:
+        owner[attr] = wrapper
+    else:
+        _sinks.replace(owner, attr, wrapper)
 
 
 def _around(owner: Any, attr: str, run: Callable[[Any, Any, tuple, dict], Any]) -> None:
@@ -850,6 +855,22 @@ def _install_jinja(module: ModuleType) -> None:
     environment = module.Environment
     if environment.__dict__.get("concat") is not None:
         environment.concat = _native.join_parts
+    # Filters that change case or trim build new text in Jinja's code, which is not
+    # rewritten: their result keeps the value's characters (`{{ bio|upper|safe }}`).
+    # Environments copy this table when they are created.
+    import jinja2.filters
+
+    for name, method in (("upper", "upper"), ("lower", "lower"), ("title", "title"), ("capitalize", "capitalize"), ("trim", "strip")):
+        _after(jinja2.filters.FILTERS, name, _kept_by_filter(method))
+
+
+def _kept_by_filter(method: str) -> Callable[[Any, Any, tuple, dict], None]:
+    def follow(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
+        value = args[0] if args else None
+        if isinstance(value, _TEXT) and isinstance(result, _TEXT) and ctx.is_tainted(value):
+            ctx.follow_text_method(result, value, method)
+
+    return follow
 
 
 def _secure_filename(ctx: Any, result: Any, args: tuple, kwargs: dict) -> None:
