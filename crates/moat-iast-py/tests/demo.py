@@ -93,6 +93,14 @@ class Demo:
         elif case["json"] is not None:
             body = json.dumps(case["json"]).encode()
             headers["Content-Type"] = "application/json"
+        elif case.get("files"):
+            boundary = "moat-iast-demo-boundary"
+            chunks = []
+            for field, (filename, text) in case["files"].items():
+                chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                              f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n{text}\r\n')
+            body = ("".join(chunks) + f"--{boundary}--\r\n").encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         elif case["data"] is not None:
             body = case["data"].encode() if isinstance(case["data"], str) else case["data"]
         if case["cookies"]:

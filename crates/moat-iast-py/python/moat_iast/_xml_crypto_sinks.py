@@ -660,6 +660,27 @@ def _element_xpath(owner: Any, args: tuple, kwargs: dict) -> None:
     _sinks.check("XPATH_INJECTION", args[0] if args else kwargs.get("_path"))
 
 
+_PEEK = 1 << 20
+
+
+def _peek(source: Any) -> Any:
+    """The start of what a file object passed to a parser holds, read and then put back
+    (an upload's `read` returns it tainted), or None for a path or a stream that cannot
+    be rewound. The DTD that makes XXE comes first, so the first MiB is enough."""
+    if isinstance(source, (str, bytes, os.PathLike)) or not callable(getattr(source, "read", None)):
+        return None
+    try:
+        if not source.seekable():
+            return None
+        at = source.tell()
+    except Exception:  # not a regular file object: not looked into
+        return None
+    try:
+        return source.read(_PEEK)
+    finally:
+        source.seek(at)
+
+
 def _lxml_default_resolves(etree: ModuleType) -> bool:
     """lxml resolved every entity by default before 5.0, internal ones only since."""
     return tuple(getattr(etree, "LXML_VERSION", (5,)))[:1] < (5,)
@@ -708,7 +729,14 @@ def _install_lxml(etree: ModuleType) -> None:
         if _sinks.tainted(text) and resolves(kwargs.get("parser", parser)):
             _sinks.check("XXE", text)
 
+    def parse_file(source: Any = None, parser: Any = None, *args: Any, **kwargs: Any) -> None:
+        if resolves(kwargs.get("parser", parser)):
+            data = _peek(source)
+            if _sinks.tainted(data):
+                _sinks.check("XXE", data)
+
     etree.XMLParser = stand_in
+    _wrap(etree, "parse", parse_file, "lxml.etree.parse")
     for name in ("fromstring", "XML", "XMLID", "XMLDTDID", "fromstringlist"):
         if hasattr(etree, name):
             _wrap(etree, name, parse_text if name != "fromstringlist" else _each(parse_text), f"lxml.etree.{name}")

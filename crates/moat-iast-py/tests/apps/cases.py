@@ -14,7 +14,7 @@ CASES = []
 
 
 def case(kind, vulnerable, path=None, method="GET", params=None, form=None, json=None, headers=None,
-         cookies=None, data=None):
+         cookies=None, data=None, files=None):
     """Registers the decorated view as a labelled case; `path` defaults to `/<view name>`."""
 
     def register(view):
@@ -34,6 +34,8 @@ def case(kind, vulnerable, path=None, method="GET", params=None, form=None, json
             "headers": headers or {},
             "cookies": cookies or {},
             "data": data,
+            # Uploads: field -> (filename, text), sent as multipart/form-data.
+            "files": files,
             "file": os.path.basename(inspect.getsourcefile(view)),
             "line": marked[0] if marked else None,
         })

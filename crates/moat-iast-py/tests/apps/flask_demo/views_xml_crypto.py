@@ -120,6 +120,19 @@ def register(app):
             return {"error": str(error)}, 400
         return {"items": [item.text for item in order.iter("item")]}
 
+    @app.route("/xxe-lxml-upload", methods=["POST"])
+    @case("XXE", True, method="POST", files={"order": ("order.xml", XXE_ORDER)})
+    def xxe_lxml_upload():
+        parser = etree.XMLParser(resolve_entities=True)
+        order = etree.parse(request.files["order"], parser).getroot()  # report
+        return {"items": [item.text for item in order.iter("item")], "note": order.findtext("note")}
+
+    @app.route("/xxe-safe-lxml-upload", methods=["POST"])
+    @case("XXE", False, method="POST", files={"order": ("order.xml", XXE_ORDER)})
+    def xxe_safe_lxml_upload():
+        order = etree.parse(request.files["order"], etree.XMLParser(resolve_entities=False)).getroot()
+        return {"items": [item.text for item in order.iter("item")]}
+
     @app.route("/xxe-safe-minidom", methods=["POST"])
     @case("XXE", False, method="POST", form={"order": XXE_ORDER})
     def xxe_safe_minidom():
