@@ -14,7 +14,9 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Scan a directory or file and report findings.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
+    /// Run the Vulnerability Explorer server: uploads, history, triage, JSON API.
+    Serve(ServeArgs),
     /// Write, list and test rules.
     Rules {
         #[command(subcommand)]
@@ -146,5 +148,62 @@ pub(crate) struct ScanArgs {
     #[arg(long = "config-file")]
     pub(crate) config_file: Option<PathBuf>,
     #[command(flatten)]
+    pub(crate) upload: UploadArgs,
+    #[command(flatten)]
     pub(crate) output_args: OutputArgs,
+}
+
+/// Sending a scan to `moat serve`.
+#[derive(Debug, Args)]
+pub(crate) struct UploadArgs {
+    /// Send the results to a Moat server as well.
+    #[arg(long)]
+    pub(crate) upload: bool,
+    /// The server's URL (`https://moat.example.com`).
+    #[arg(long, env = "MOAT_SERVER", value_name = "URL")]
+    pub(crate) server: Option<String>,
+    /// An API key of scope `upload`.
+    #[arg(long, env = "MOAT_API_KEY", value_name = "KEY", hide_env_values = true)]
+    pub(crate) api_key: Option<String>,
+    /// The repository's name on the server (default: from CI variables or the git remote
+    /// `origin`, else the directory's name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) repository: Option<String>,
+    /// The branch scanned (default: from CI variables or git).
+    #[arg(long)]
+    pub(crate) branch: Option<String>,
+    /// The commit scanned (default: from CI variables or git).
+    #[arg(long)]
+    pub(crate) commit: Option<String>,
+    /// An id for this scan: uploading the same id twice changes nothing (default: new).
+    #[arg(long, value_name = "ID")]
+    pub(crate) scan_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "HOST:PORT")]
+    pub(crate) addr: String,
+    /// Directory of the SQLite database (default: `$XDG_DATA_HOME/moat`).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// A PostgreSQL database instead (`postgres://USER:PASSWORD@HOST/DB`).
+    #[arg(
+        long,
+        env = "MOAT_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub(crate) database_url: Option<String>,
+    /// Create the user `admin`: password from `MOAT_ADMIN_PASSWORD`, or generated and
+    /// printed once.
+    #[arg(long)]
+    pub(crate) init_admin: bool,
+    /// The URL people reach the server at; `https://` makes cookies Secure and turns on HSTS.
+    #[arg(long, env = "MOAT_PUBLIC_URL", value_name = "URL")]
+    pub(crate) public_url: Option<String>,
+    /// Largest upload accepted, in bytes.
+    #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
+    pub(crate) max_upload_size: u64,
 }

@@ -1,10 +1,13 @@
-//! The `moat` command: scan a repository for vulnerable code, and write or test rules.
+//! The `moat` command: scan a repository for vulnerable code, write or test rules, and
+//! run the Vulnerability Explorer server.
 
 mod args;
 mod rules_cmd;
 mod runtime;
 mod scan_cmd;
+mod serve_cmd;
 mod status;
+mod upload;
 
 use std::process::ExitCode;
 
@@ -17,6 +20,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Scan(args) => scan_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Rules { command } => match command {
             RulesCommand::Test(args) => rules_cmd::test(args),
             RulesCommand::List(args) => rules_cmd::list(args),

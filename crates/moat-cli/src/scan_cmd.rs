@@ -13,6 +13,7 @@ use moat_sast::RuleSet;
 use crate::args::{ColorArg, FormatArg, OutputArgs, ScanArgs};
 use crate::runtime::RuntimeReports;
 use crate::status::ExitStatus;
+use crate::upload;
 
 /// Whether to colour a stream: `NO_COLOR` wins, then `FORCE_COLOR`, then the terminal test.
 pub(crate) fn use_color(choice: ColorArg, is_terminal: bool) -> bool {
@@ -74,6 +75,12 @@ fn progress_bar(output: &OutputArgs) -> Option<ProgressBar> {
 
 #[expect(clippy::too_many_lines, reason = "the steps of a scan, in order")]
 pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
+    // Before scanning: a missing server or key should not cost a whole scan.
+    let upload_target = if args.upload.upload {
+        Some(upload::Target::resolve(&args.upload, &args.path)?)
+    } else {
+        None
+    };
     let base = config_dir(&args.path);
     let config = match &args.config_file {
         Some(path) => Config::load(path)?,
@@ -196,6 +203,16 @@ pub(crate) fn run(args: &ScanArgs) -> Result<ExitStatus> {
             )?;
         }
         writeln!(err, "{}", output::summary_line(&outcome))?;
+    }
+
+    if let Some(target) = &upload_target {
+        let mut body = Vec::new();
+        output::write_json(&report, &mut body)?;
+        let line = upload::send(target, &body)
+            .with_context(|| format!("cannot upload the scan to {}", target.server))?;
+        if !args.output_args.quiet {
+            eprintln!("{line}");
+        }
     }
 
     let failing = outcome.findings.iter().any(|f| f.severity >= fail_on);

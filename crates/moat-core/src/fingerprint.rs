@@ -12,20 +12,42 @@ use crate::Finding;
 /// it a new finding. The occurrence keeps two identical matches in one file apart.
 /// Findings must already be sorted by [`Finding::sort_key`] so occurrences are stable.
 pub fn assign_fingerprints(findings: &mut [Finding]) {
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut fingerprints = Fingerprints::default();
     for finding in findings.iter_mut() {
+        fingerprints.assign(finding);
+    }
+}
+
+/// The fingerprinting of [`assign_fingerprints`] one finding at a time, for findings that
+/// arrive as a stream (the server reading a large upload) rather than as one slice.
+///
+/// It remembers a 16-byte digest per distinct match, not the findings themselves.
+#[derive(Debug, Default)]
+pub struct Fingerprints {
+    seen: HashMap<[u8; 16], usize>,
+}
+
+impl Fingerprints {
+    /// Sets `finding.fingerprint`, counting it among the identical matches seen so far.
+    pub fn assign(&mut self, finding: &mut Finding) {
         let code = normalise(if finding.matched_code.is_empty() {
             &finding.snippet
         } else {
             &finding.matched_code
         });
-        let key = (finding.rule_id.clone(), finding.location.path.clone(), code);
-        let occurrence = seen.entry(key.clone()).or_insert(0);
-        let mut hasher = Sha256::new();
-        for part in [key.0.as_str(), key.1.as_str(), key.2.as_str()] {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
+        let mut key = Sha256::new();
+        for part in [
+            finding.rule_id.as_str(),
+            finding.location.path.as_str(),
+            &code,
+        ] {
+            key.update(part.as_bytes());
+            key.update([0]);
         }
+        let mut hasher = key.clone();
+        let mut digest = [0; 16];
+        digest.copy_from_slice(&key.finalize()[..16]);
+        let occurrence = self.seen.entry(digest).or_insert(0);
         hasher.update(occurrence.to_le_bytes());
         *occurrence += 1;
         let digest = hasher.finalize();

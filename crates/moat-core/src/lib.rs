@@ -25,6 +25,6 @@ pub use config::{Config, ConfigError, SastConfig, ScanConfig};
 pub use finding::{
     CodeFlow, Edit, Finding, Fix, Kind, Location, Position, Severity, SeverityParseError,
 };
-pub use fingerprint::assign_fingerprints;
+pub use fingerprint::{Fingerprints, assign_fingerprints};
 pub use outcome::{ScanOutcome, ScanStats, SkipReason, Skipped};
 pub use settings::ScanSettings;

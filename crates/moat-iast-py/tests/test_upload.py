@@ -3,8 +3,11 @@ with the same id when the server missed them, bounded while it is away, and from
 application under `moat-iast run`."""
 
 import json
+import os
+import subprocess
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -159,3 +162,63 @@ def test_an_application_reports_to_the_server(tmp_path):
         assert "flask" in libraries
     finally:
         server.close()
+
+
+def _moat() -> Path:
+    """The `moat` binary scripts/test-agent builds (MOAT_BIN)."""
+    return Path(os.environ.get("MOAT_BIN", Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/moat-target")) / "debug/moat"))
+
+
+def _call(url, body=None, headers=None, cookie=None):
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    if cookie:
+        request.add_header("Cookie", cookie)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null"), response.headers
+
+
+@pytest.mark.skipif(not _moat().exists(), reason="moat is not built (scripts/test-agent builds it)")
+def test_the_server_files_an_applications_reports_under_its_service(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOAT_")}
+    env["MOAT_ADMIN_PASSWORD"] = "correct horse battery staple"
+    log = open(tmp_path / "server.log", "w")
+    server = subprocess.Popen([str(_moat()), "serve", "--addr", f"127.0.0.1:{port}", "--data-dir", str(tmp_path / "data")],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _call(base + "/api/openapi.json")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError((tmp_path / "server.log").read_text())
+                time.sleep(0.1)
+        _, headers = _call(base + "/api/v1/login", {"username": "admin", "password": env["MOAT_ADMIN_PASSWORD"]})
+        cookie = headers["Set-Cookie"].split(";")[0]
+        upload_key = _call(base + "/api/v1/api-keys", {"name": "agent", "scope": "upload"}, cookie=cookie)[0]["key"]
+        agent = {"MOAT_IAST_SERVER_URL": base, "MOAT_IAST_API_KEY": upload_key, "MOAT_IAST_SERVICE": "demo-shop",
+                 "MOAT_IAST_ENV": "staging", "MOAT_IAST_LIBRARIES_DELAY": "0"}
+        with Demo(APPS / "flask_demo", ["-m", "flask", "--app", "app", "run", "--port", "{port}"], tmp_path / "reports.jsonl",
+                  env=agent) as demo:
+            case = next(c for c in demo.cases if c["vulnerable"] and c["type"] == "SQL_INJECTION")
+            demo.send(case)
+            deadline = time.monotonic() + 15
+            while True:
+                listed = _call(base + "/api/v1/vulnerabilities?kind=iast", cookie=cookie)[0]
+                if listed["items"] or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            reported = demo.reports()
+        [item] = listed["items"]
+        assert item["kind"] == "iast" and item["severity"] in ("critical", "high") and item["status"] == "open"
+        assert (item["path"], item["line"]) == (case["file"], case["line"]) == (reported[0]["location"]["path"], reported[0]["location"]["line"])
+        services = _call(base + "/api/v1/repositories", cookie=cookie)[0]
+        assert "demo-shop" in json.dumps(services)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
