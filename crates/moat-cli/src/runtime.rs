@@ -2,8 +2,7 @@
 //! the scanned files, so they go through the same suppressions, baseline, severity
 //! threshold and writers as every other pillar's.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -11,7 +10,7 @@ use anyhow::{Context, Result};
 use moat_core::output::RuleInfo;
 use moat_core::scan::{FileReport, FileScanner};
 use moat_core::walk::SourceFile;
-use moat_core::{Finding, Kind, Location, Position, Severity};
+use moat_core::{Finding, Location, Position, Severity};
 use moat_iast::{Report, VulnType};
 
 /// The agent's reports, by the application path they point at.
@@ -116,57 +115,19 @@ fn severity(name: &str) -> Severity {
     name.parse().unwrap_or(Severity::Medium)
 }
 
-/// One report as a finding at its line of `file`.
+/// One report as a finding at its line of `file`, spanning the line's code.
 fn finding(report: &Report, file: &SourceFile) -> Finding {
-    let info = report.kind.info();
-    let line = usize::try_from(report.location.line).unwrap_or(1).max(1);
+    let mut finding = report.to_finding();
+    let line = finding.location.start.line;
     let text = file.text.lines().nth(line - 1).unwrap_or_default();
     let first = text.chars().take_while(|c| c.is_whitespace()).count() + 1;
     let end = text.chars().count() + 1;
-    let mut message = info.description.to_owned();
-    if let Some(source) = &report.source {
-        let name = if source.name.is_empty() {
-            String::new()
-        } else {
-            format!(" `{}`", source.name)
-        };
-        let _ = write!(message, " Source: {}{name}.", source.kind.as_str());
-    }
-    if let Some(request) = &report.request {
-        let _ = write!(message, " Seen on {} {}.", request.method, request.path);
-    }
-    let mut evidence = BTreeMap::new();
-    evidence.insert("evidence".to_owned(), report.evidence.value.clone());
-    evidence.insert("hash".to_owned(), report.hash.clone());
-    if let Some(request) = &report.request {
-        evidence.insert(
-            "request".to_owned(),
-            format!("{} {}", request.method, request.path),
-        );
-    }
-    if let Some(source) = &report.source {
-        evidence.insert(
-            "source".to_owned(),
-            format!("{} {}", source.kind.as_str(), source.name),
-        );
-    }
-    let mut finding = Finding::new(
-        report.kind.rule_id(),
-        Kind::Iast,
-        severity(info.severity),
-        info.title,
-        message,
-    )
-    .at(Location::new(
+    finding.location = Location::new(
         file.rel_path.clone(),
         Position::new(line, first),
         Position::new(line, end.max(first)),
-    ));
-    finding.confidence = Some("high".to_owned());
-    finding.cwe = vec![info.cwe.to_owned()];
-    info.remediation.clone_into(&mut finding.remediation);
+    );
     text.clone_into(&mut finding.snippet);
-    finding.evidence = evidence;
     finding
 }
 

@@ -223,9 +223,15 @@ fn moat(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `moat scan . --upload` to `url` with `key`, then `extra` arguments.
+fn upload(dir: &Path, url: &str, key: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["scan", ".", "--upload", "--server", url, "--api-key", key];
+    args.extend_from_slice(extra);
+    moat(dir, &args)
+}
+
 const FLASK_APP: &str = "from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == \"__main__\":\n    app.run(debug=True)\n";
 
-#[expect(clippy::too_many_lines, reason = "one user story, start to end")]
 fn scan_upload_and_triage(db: &Db) {
     let data = tempfile::tempdir().unwrap();
     let server = serve(data.path(), db, &[], &[("MOAT_ADMIN_PASSWORD", PASSWORD)]);
@@ -249,18 +255,7 @@ fn scan_upload_and_triage(db: &Db) {
     .unwrap();
 
     let api_key = upload_key.trim_start_matches("key:");
-    let (code, stdout, stderr) = moat(
-        repo.path(),
-        &[
-            "scan",
-            ".",
-            "--upload",
-            "--server",
-            &server.url,
-            "--api-key",
-            api_key,
-        ],
-    );
+    let (code, stdout, stderr) = upload(repo.path(), &server.url, api_key, &[]);
     assert_eq!(code, 1, "findings still set the exit code: {stderr}");
     assert!(
         stdout.contains("app.py:6"),
@@ -297,36 +292,10 @@ fn scan_upload_and_triage(db: &Db) {
 
     // Fixed in the code: the next upload says so, and so does the server.
     std::fs::write(repo.path().join("app.py"), "print('hello')\n").unwrap();
-    let (code, _, stderr) = moat(
-        repo.path(),
-        &[
-            "scan",
-            ".",
-            "--upload",
-            "--server",
-            &server.url,
-            "--api-key",
-            api_key,
-            "--scan-id",
-            "fixed-1",
-        ],
-    );
+    let (code, _, stderr) = upload(repo.path(), &server.url, api_key, &["--scan-id", "fixed-1"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("1 fixed"), "{stderr}");
-    let (code, _, stderr) = moat(
-        repo.path(),
-        &[
-            "scan",
-            ".",
-            "--upload",
-            "--server",
-            &server.url,
-            "--api-key",
-            api_key,
-            "--scan-id",
-            "fixed-1",
-        ],
-    );
+    let (code, _, stderr) = upload(repo.path(), &server.url, api_key, &["--scan-id", "fixed-1"]);
     assert_eq!(code, 0);
     assert!(stderr.contains("already uploaded"), "{stderr}");
     let (_, list, _) = call(
@@ -344,36 +313,14 @@ fn scan_upload_and_triage(db: &Db) {
         stderr.starts_with("error: --upload needs the server"),
         "{stderr}"
     );
-    let (code, _, stderr) = moat(
-        repo.path(),
-        &[
-            "scan",
-            ".",
-            "--upload",
-            "--server",
-            &server.url,
-            "--api-key",
-            "moat_wrong",
-        ],
-    );
+    let (code, _, stderr) = upload(repo.path(), &server.url, "moat_wrong", &[]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("refused the upload (401)") && stderr.contains("hint:"),
         "{stderr}"
     );
     let reader = read_key.trim_start_matches("key:");
-    let (code, _, stderr) = moat(
-        repo.path(),
-        &[
-            "scan",
-            ".",
-            "--upload",
-            "--server",
-            &server.url,
-            "--api-key",
-            reader,
-        ],
-    );
+    let (code, _, stderr) = upload(repo.path(), &server.url, reader, &[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("(403)"), "{stderr}");
 }

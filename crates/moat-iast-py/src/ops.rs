@@ -43,7 +43,7 @@ pub(crate) fn register_ops(
 }
 
 /// The request's context, or `None` outside one (and before `register_ops`).
-fn current(py: Python<'_>) -> Option<Bound<'_, Context>> {
+pub(crate) fn current(py: Python<'_>) -> Option<Bound<'_, Context>> {
     let ctx = REGISTERED.get(py)?.current.bind(py).call0().ok()?;
     ctx.cast_into::<Context>().ok()
 }
@@ -186,7 +186,7 @@ pub(crate) fn join_parts<'py>(parts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, 
 }
 
 /// Values whose text is the program's whatever their value: no taint to follow.
-fn is_number(value: &Bound<'_, PyAny>) -> bool {
+pub(crate) fn is_number(value: &Bound<'_, PyAny>) -> bool {
     value.is_none()
         || value.is_exact_instance_of::<PyInt>()
         || value.is_exact_instance_of::<PyFloat>()

@@ -11,15 +11,11 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
+use pyo3::types::{PyString, PyType};
 use pyo3::{ffi, intern};
-
-use crate::context::Context;
 
 /// What the agent registers once it has hooked markupsafe.
 struct Registered {
-    /// `ContextVar.get` of the request context.
-    current: Py<PyAny>,
     /// markupsafe's `escape` as the agent hooked it: the path for every other value.
     escape: Py<PyAny>,
     /// `markupsafe.Markup`.
@@ -31,13 +27,11 @@ struct Registered {
 
 static REGISTERED: PyOnceLock<Registered> = PyOnceLock::new();
 
-/// Registers the context getter, markupsafe's hooked `escape` and `Markup`; the first
-/// call wins. False when markupsafe escapes differently from `escape_html`: then
+/// Registers markupsafe's hooked `escape` and `Markup`; the first call wins. False when markupsafe escapes differently from `escape_html`: then
 /// templates must keep markupsafe's own escape.
 #[pyfunction]
 pub(crate) fn register_template(
     py: Python<'_>,
-    current: Py<PyAny>,
     escape: Py<PyAny>,
     markup: Py<PyType>,
 ) -> PyResult<bool> {
@@ -51,7 +45,6 @@ pub(crate) fn register_template(
         .getattr(intern!(py, "__new__"))?
         .unbind();
     REGISTERED.get_or_init(py, || Registered {
-        current,
         escape,
         markup,
         str_new,
@@ -59,18 +52,30 @@ pub(crate) fn register_template(
     Ok(true)
 }
 
+/// The characters markupsafe escapes, and what each becomes.
+const ESCAPES: [(char, &str); 5] = [
+    ('&', "&amp;"),
+    ('<', "&lt;"),
+    ('>', "&gt;"),
+    ('\'', "&#39;"),
+    ('"', "&#34;"),
+];
+
+fn escape_of(c: char) -> Option<&'static str> {
+    ESCAPES
+        .iter()
+        .find(|(from, _)| *from == c)
+        .map(|(_, to)| *to)
+}
+
 /// HTML-escaped text as markupsafe writes it. Checked against markupsafe's own escape
 /// when the agent registers (`register_template` refuses a different one).
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            '"' => out.push_str("&#34;"),
-            c => out.push(c),
+        match escape_of(c) {
+            Some(escaped) => out.push_str(escaped),
+            None => out.push(c),
         }
     }
     out
@@ -78,14 +83,10 @@ fn escape_html(text: &str) -> String {
 
 /// What one character becomes in `escape_html`'s output, in characters.
 pub(crate) fn escaped_width(c: char) -> usize {
-    match c {
-        '&' | '\'' | '"' => 5,
-        '<' | '>' => 4,
-        _ => 1,
-    }
+    escape_of(c).map_or(1, str::len)
 }
 
-/// Whether HTML escaping leaves `text` as it is (markupsafe escapes these five).
+/// Whether HTML escaping leaves `text` as it is.
 fn needs_no_escaping(text: &Bound<'_, PyString>) -> bool {
     // SAFETY: `text` is a live `str`; both calls only read it and report errors by
     // their return value (an error leaves the value to markupsafe).
@@ -95,7 +96,7 @@ fn needs_no_escaping(text: &Bound<'_, PyString>) -> bool {
             ffi::PyErr_Clear();
             return false;
         }
-        ['&', '<', '>', '\'', '"'].iter().all(|&c| {
+        ESCAPES.iter().all(|&(c, _)| {
             let at = ffi::PyUnicode_FindChar(text.as_ptr(), c as ffi::Py_UCS4, 0, len, 1);
             if at == -2 {
                 ffi::PyErr_Clear();
@@ -118,11 +119,7 @@ fn escaped<'py>(registered: &Registered, value: &Bound<'py, PyAny>) -> Option<Bo
             .ok()
     };
     if let Ok(text) = value.cast_exact::<PyString>() {
-        let ctx = registered.current.bind(py).call0().ok()?;
-        let ctx = ctx
-            .cast_into::<Context>()
-            .ok()
-            .filter(|ctx| ctx.get().holds(value));
+        let ctx = crate::ops::current(py).filter(|ctx| ctx.get().holds(value));
         let escaped = if needs_no_escaping(text) {
             text.clone()
         } else {
@@ -134,11 +131,7 @@ fn escaped<'py>(registered: &Registered, value: &Bound<'py, PyAny>) -> Option<Bo
         }
         return Some(result);
     }
-    let number = value.is_none()
-        || value.is_exact_instance_of::<PyInt>()
-        || value.is_exact_instance_of::<PyFloat>()
-        || value.is_exact_instance_of::<PyBool>();
-    if number {
+    if crate::ops::is_number(value) {
         markup(value.str().ok()?)
     } else {
         None

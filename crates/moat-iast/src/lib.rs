@@ -10,6 +10,8 @@
 //! ```
 
 mod catalog;
+#[cfg(feature = "findings")]
+mod finding;
 pub mod markup;
 pub mod path;
 mod report;

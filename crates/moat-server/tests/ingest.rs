@@ -605,18 +605,7 @@ fn openapi_documents_the_interface(backend: &Backend) {
         assert!(params.contains(&name), "list parameter {name}");
     }
     let listed = &reply.json["components"]["schemas"]["ListedVulnerability"]["properties"];
-    for field in [
-        "id",
-        "kind",
-        "rule_id",
-        "severity",
-        "status",
-        "title",
-        "path",
-        "line",
-        "first_seen",
-        "last_seen",
-    ] {
+    for field in common::LISTED_FIELDS {
         assert!(!listed[field].is_null(), "documented field {field}");
     }
     assert_eq!(

@@ -846,7 +846,7 @@ def _install_jinja(module: ModuleType) -> None:
     # values to markupsafe's hooked one; the hooked one itself when markupsafe was
     # changed by someone else.
     escape = markupsafe.escape
-    if _markupsafe_own(markupsafe) and _native.register_template(_context._current.get, escape, markupsafe.Markup):
+    if _markupsafe_own(markupsafe) and _native.register_template(escape, markupsafe.Markup):
         escape = _native.template_escape
     if _sinks.unhooked(jinja2.runtime.escape) in (_sinks.unhooked(markupsafe.escape), _native.template_escape):
         jinja2.runtime.escape = escape

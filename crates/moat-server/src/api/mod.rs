@@ -148,6 +148,23 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T>
     }
 }
 
+/// The `page` (from 1) and `per_page` (1 to `max`; `default` when absent) a list
+/// request asks for; a 400 that names both bounds otherwise.
+pub(crate) fn page_window(
+    page: Option<i64>,
+    per_page: Option<i64>,
+    default: i64,
+    max: i64,
+) -> Result<(i64, i64), ApiError> {
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(default));
+    if page < 1 || !(1..=max).contains(&per_page) {
+        return Err(ApiError::bad_request(format!(
+            "`page` starts at 1 and `per_page` is between 1 and {max}"
+        )));
+    }
+    Ok((page, per_page))
+}
+
 /// A numeric id in the path; anything else is 404, as no such resource exists.
 pub(crate) struct Id(pub(crate) i64);
 

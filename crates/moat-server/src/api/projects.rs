@@ -71,13 +71,7 @@ async fn components(
     QueryParams(params): QueryParams<ComponentParams>,
 ) -> Result<Json<ComponentPage>, ApiError> {
     principal.require(Permission::Read)?;
-    let page = params.page.unwrap_or(1);
-    let per_page = params.per_page.unwrap_or(100);
-    if page < 1 || !(1..=1000).contains(&per_page) {
-        return Err(ApiError::bad_request(
-            "`page` starts at 1 and `per_page` is between 1 and 1000",
-        ));
-    }
+    let (page, per_page) = super::page_window(params.page, params.per_page, 100, 1000)?;
     let (items, total) = state
         .store
         .components(

@@ -108,13 +108,7 @@ impl ListParams {
                 ))
             })?,
         };
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(50);
-        if page < 1 || !(1..=500).contains(&per_page) {
-            return Err(ApiError::bad_request(
-                "`page` starts at 1 and `per_page` is between 1 and 500",
-            ));
-        }
+        let (page, per_page) = super::page_window(self.page, self.per_page, 50, 500)?;
         Ok(ListQuery {
             kinds: values("kind", self.kind.as_ref(), Some(&KINDS))?,
             severities: values("severity", self.severity.as_ref(), Some(&SEVERITIES))?,

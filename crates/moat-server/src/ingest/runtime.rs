@@ -3,11 +3,8 @@
 //! carries vulnerabilities in the agent's own report format (`MOAT_IAST_OUTPUT` lines,
 //! `moat_iast::Report`) and, optionally, the libraries loaded now.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Read;
 
-use moat_core::{Finding, Kind, Location, Position, Severity};
 use moat_iast::Report;
 use serde::Deserialize;
 
@@ -84,34 +81,11 @@ pub(crate) fn parse(reader: &mut dyn Read) -> Result<RuntimeBatch, IngestError> 
     Ok(batch)
 }
 
-/// A report as a finding: the type's title, severity, CWE and remediation from the
-/// agent's catalog; the report's hash as fingerprint (type, file and line).
+/// A report as a finding (`Report::to_finding`), with the report's hash as its
+/// fingerprint (type, file and line).
 pub(crate) fn staged(report: &Report) -> Staged {
-    let info = report.kind.info();
-    let mut message = info.description.to_owned();
-    if let Some(request) = &report.request {
-        let _ = write!(message, " Seen on {} {}.", request.method, request.path);
-    }
-    let line = usize::try_from(report.location.line).unwrap_or(1).max(1);
-    let mut finding = Finding::new(
-        report.kind.rule_id(),
-        Kind::Iast,
-        info.severity.parse().unwrap_or(Severity::Medium),
-        info.title,
-        message,
-    )
-    .at(Location::new(
-        report.location.path.replace('\\', "/"),
-        Position::new(line, 1),
-        Position::new(line, 1),
-    ));
-    finding.cwe = vec![info.cwe.to_owned()];
-    finding.confidence = Some("high".to_owned());
-    info.remediation.clone_into(&mut finding.remediation);
+    let mut finding = report.to_finding();
     finding.fingerprint.clone_from(&report.hash);
-    let mut evidence = BTreeMap::new();
-    evidence.insert("value".to_owned(), report.evidence.value.clone());
-    finding.evidence = evidence;
     let mut staged = Staged::of(&finding);
     // The parts say which characters came from the request: the UI highlights them.
     staged.evidence = serde_json::json!({

@@ -18,6 +18,20 @@ use sqlx::Connection;
 /// The admin's password in every test server.
 pub(crate) const ADMIN_PASSWORD: &str = "admin-password-1";
 
+/// The fields every listed vulnerability has (the interface).
+pub(crate) const LISTED_FIELDS: [&str; 10] = [
+    "id",
+    "kind",
+    "rule_id",
+    "severity",
+    "status",
+    "title",
+    "path",
+    "line",
+    "first_seen",
+    "last_seen",
+];
+
 /// Which database a test runs on.
 #[derive(Debug, Clone)]
 pub(crate) enum Backend {
