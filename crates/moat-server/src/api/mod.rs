@@ -2,6 +2,7 @@
 //! together here with the OpenAPI document and the middleware every response goes through.
 
 mod accounts;
+mod body;
 mod projects;
 mod uploads;
 mod vulnerabilities;
@@ -123,10 +124,18 @@ impl IntoResponse for ApiError {
 /// 422 for JSON of the wrong shape, 413 past the size limit, 415 without a JSON type.
 pub(crate) struct JsonBody<T>(pub(crate) T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        // Read here rather than by `Json`, which answers 413 without reading the rest.
+        let (parts, body) = req.into_parts();
+        let limit = state.config.max_json_bytes as u64;
+        let bytes = body::LimitedBody::new(body, &parts.headers, limit, "request body")
+            .await?
+            .collect()
+            .await?;
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(ApiError::Status(rejection.status(), rejection.body_text())),

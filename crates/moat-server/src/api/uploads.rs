@@ -9,14 +9,14 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::body::LimitedBody;
 use super::{ApiError, AppState, ErrorBody, QueryParams};
 use crate::auth::{self, Permission, Principal};
 use crate::clock::now_ms;
@@ -95,50 +95,13 @@ impl ScanParams {
     }
 }
 
-/// How much of a refused body is read and thrown away before answering 413: a client that
-/// is still sending when the server closes the connection gets a reset instead of the
-/// answer, so a body a little over the limit is drained first.
-const DRAIN: u64 = 16 << 20;
-
-/// Reads and discards up to `max` more bytes of `body`.
-async fn drain(body: &mut Body, max: u64) {
-    let mut read = 0;
-    while read <= max {
-        match body.frame().await {
-            Some(Ok(frame)) => {
-                if let Ok(data) = frame.into_data() {
-                    read += data.len() as u64;
-                }
-            }
-            _ => return,
-        }
-    }
-}
-
 /// Reads the body into an unlinked temporary file, refusing it past `limit` bytes.
 async fn spool(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<std::fs::File, ApiError> {
-    let limit = state.config.max_upload_bytes;
-    let too_large = || {
-        ApiError::Status(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the upload is larger than the server's limit of {limit} bytes"),
-        )
-    };
-    let mut body = body;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if let Some(declared) = declared.filter(|n| *n > limit) {
-        if declared - limit <= DRAIN {
-            drain(&mut body, declared).await;
-        }
-        return Err(too_large());
-    }
+    let mut body = LimitedBody::new(body, headers, state.config.max_upload_bytes, "upload").await?;
     let dir = state
         .config
         .spool_dir
@@ -152,17 +115,9 @@ async fn spool(
     })?;
     let mut file = tokio::fs::File::from_std(file);
     let mut total: u64 = 0;
-    while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|e| ApiError::bad_request(format!("the upload was cut off: {e}")))?;
-        if let Ok(data) = frame.into_data() {
-            total += data.len() as u64;
-            if total > limit {
-                drain(&mut body, DRAIN).await;
-                return Err(too_large());
-            }
-            file.write_all(&data).await.map_err(ApiError::internal)?;
-        }
+    while let Some(data) = body.next().await? {
+        total += data.len() as u64;
+        file.write_all(&data).await.map_err(ApiError::internal)?;
     }
     if total == 0 {
         return Err(ApiError::bad_request("the upload is empty"));
