@@ -491,11 +491,13 @@ fn survives_sigkill_mid_upload(db: &Db) {
                 std::thread::sleep(Duration::from_millis(5));
             }
         }
-        // The upload's transaction shows in pg_stat_activity once it stages findings.
+        // A connection holds a transaction id from the upload's first write until its
+        // commit; nothing else writes meanwhile. (Polling for an active INSERT missed the
+        // short moments each batch's statement runs.)
         Db::Postgres { admin_url, name } => {
             let staging = format!(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}' \
-                 AND state = 'active' AND query LIKE 'INSERT INTO upload_staging%'"
+                 AND backend_xid IS NOT NULL"
             );
             while psql_value(admin_url, &staging) == "0" && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(5));

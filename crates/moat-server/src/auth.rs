@@ -6,8 +6,11 @@
 //! scoped API key. A request with neither, or with one that is not valid, gets 401; a
 //! valid one whose role or scope lacks the permission gets 403.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
@@ -368,6 +371,71 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
+/// Failed logins counted per username: past [`LoginThrottle::MAX_FAILURES`] within
+/// [`LoginThrottle::WINDOW`], that user's password logins are refused until the window
+/// ends, so a password cannot be guessed at the speed of the network. Per username rather
+/// than per address, because guesses can come from many addresses; API keys are not
+/// affected. A successful login clears the count.
+#[derive(Debug, Default)]
+pub(crate) struct LoginThrottle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl LoginThrottle {
+    /// Failures allowed in one window.
+    pub(crate) const MAX_FAILURES: u32 = 10;
+    /// How long failures are remembered.
+    pub(crate) const WINDOW: Duration = Duration::from_secs(15 * 60);
+    /// Usernames remembered at most; past it, expired entries are dropped.
+    const MAX_ENTRIES: usize = 100_000;
+
+    fn key(username: &str) -> String {
+        username.trim().to_lowercase()
+    }
+
+    /// How long `username` must wait before trying again, if it must.
+    pub(crate) fn wait(&self, username: &str) -> Option<Duration> {
+        let failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (count, since) = failures.get(&Self::key(username))?;
+        let elapsed = since.elapsed();
+        if *count >= Self::MAX_FAILURES {
+            Self::WINDOW.checked_sub(elapsed).filter(|w| !w.is_zero())
+        } else {
+            None
+        }
+    }
+
+    /// Counts a failed login.
+    pub(crate) fn failed(&self, username: &str) {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failures.len() >= Self::MAX_ENTRIES {
+            failures.retain(|_, (_, since)| since.elapsed() < Self::WINDOW);
+        }
+        let entry = failures
+            .entry(Self::key(username))
+            .or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= Self::WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    /// Forgets the failures of a user who logged in.
+    pub(crate) fn succeeded(&self, username: &str) {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        failures.remove(&Self::key(username));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +461,23 @@ mod tests {
         assert!(!Role::Member.permissions().contains(&Permission::Admin));
         assert!(Role::Member.permissions().contains(&Permission::Triage));
         assert_eq!(Role::Viewer.permissions(), &[Permission::Read]);
+    }
+
+    #[test]
+    fn logins_are_throttled_per_user_until_one_succeeds() {
+        let throttle = LoginThrottle::default();
+        for _ in 0..LoginThrottle::MAX_FAILURES - 1 {
+            throttle.failed("Mia");
+        }
+        assert_eq!(throttle.wait("mia"), None);
+        throttle.failed("mia ");
+        let wait = throttle
+            .wait("mia")
+            .expect("locked after the tenth failure");
+        assert!(wait > Duration::from_secs(14 * 60), "{wait:?}");
+        assert_eq!(throttle.wait("admin"), None);
+        throttle.succeeded("MIA");
+        assert_eq!(throttle.wait("mia"), None);
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod error;
 mod ingest;
 mod server;
 mod store;
+mod ui;
 
 pub use config::{Database, ServerConfig};
 pub use error::ServerError;

@@ -40,6 +40,7 @@ impl Server {
             state: AppState {
                 store,
                 config: Arc::new(config),
+                logins: Arc::default(),
             },
         })
     }

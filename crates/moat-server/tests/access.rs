@@ -324,6 +324,158 @@ fn role_by_endpoint_matrix(backend: &Backend) {
     }
 }
 
+/// The Explorer's pages by role: anonymous visitors are sent to log in, readers see
+/// pages, the triage forms need the permission and the session's CSRF token.
+#[expect(
+    clippy::too_many_lines,
+    reason = "anonymous, then each role, on every page and form"
+)]
+fn pages_by_role(backend: &Backend) {
+    let server = TestServer::start(backend);
+    let seeded = server.key("upload").post(
+        "/api/v1/scans?repository=shop&branch=main",
+        &report(&[finding("py.sqli", "app/db.py", 1, "high", "aaaa")]),
+    );
+    assert_eq!(seeded.status, 201, "{}", seeded.text);
+    let id = server.key("read").get("/api/v1/vulnerabilities").json["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    server.user("mia", "member");
+    server.user("vic", "viewer");
+    let form = "application/x-www-form-urlencoded";
+    let pages = ["/".to_owned(), format!("/vulnerabilities/{id}")];
+
+    let anonymous = server.anonymous();
+    for page in &pages {
+        let reply = anonymous.get(page);
+        assert_eq!(reply.status, 303, "{page}: {}", reply.text);
+        assert!(
+            reply
+                .header("location")
+                .unwrap()
+                .starts_with("/login?next=%2F"),
+            "{page}: {:?}",
+            reply.header("location")
+        );
+    }
+    let posted = anonymous.post_bytes(&format!("/vulnerabilities/{id}/comments"), form, b"body=hi");
+    assert_eq!(posted.status, 303);
+    assert_eq!(
+        posted.header("location"),
+        Some(format!("/login?next=%2Fvulnerabilities%2F{id}").as_str()),
+        "after logging in, back to the page of the form"
+    );
+    let login = anonymous.get("/login");
+    assert_eq!(login.status, 200);
+    assert!(login.text.contains("name=\"password\""));
+    assert_eq!(anonymous.get("/static/moat.css").status, 200);
+
+    for (who, client, triage) in [
+        ("admin", server.admin(), true),
+        ("member", server.login("mia", "mia-password"), true),
+        ("viewer", server.login("vic", "vic-password"), false),
+    ] {
+        for page in &pages {
+            let reply = client.get(page);
+            assert_eq!(reply.status, 200, "{who} sees {page}");
+            assert!(reply.text.contains("Title of py.sqli"), "{who}: {page}");
+            assert_eq!(reply.header("cache-control"), Some("no-store"));
+            assert!(reply.header("content-security-policy").is_some());
+        }
+        let token = client.get("/api/v1/me").json["csrf_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let comment = |body: String| {
+            client.post_bytes(
+                &format!("/vulnerabilities/{id}/comments"),
+                form,
+                body.as_bytes(),
+            )
+        };
+        // Without the token, with another's, or marked cross-site: refused.
+        assert_eq!(comment("body=hi".into()).status, 403, "{who}");
+        assert_eq!(
+            comment("body=hi&csrf_token=0000".into()).status,
+            403,
+            "{who}"
+        );
+        let cross = client.request(
+            "POST",
+            &format!("/vulnerabilities/{id}/comments"),
+            &[("Content-Type", form), ("Sec-Fetch-Site", "cross-site")],
+            Some(format!("body=hi&csrf_token={token}").as_bytes()),
+        );
+        assert_eq!(cross.status, 403, "{who}");
+        let reply = comment(format!("body=from+{who}&csrf_token={token}"));
+        if triage {
+            assert_eq!(reply.status, 303, "{who}: {}", reply.text);
+            assert_eq!(
+                reply.header("location"),
+                Some(format!("/vulnerabilities/{id}").as_str())
+            );
+        } else {
+            assert_eq!(reply.status, 403, "{who}");
+            assert!(reply.text.contains("triage"), "{}", reply.text);
+        }
+    }
+    let comments = server
+        .key("read")
+        .get(&format!("/api/v1/vulnerabilities/{id}"))
+        .json["comments"]
+        .clone();
+    let bodies: Vec<&str> = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["from admin", "from member"]);
+
+    // API keys are for programs: an upload key may not read pages.
+    let upload = server.key("upload");
+    assert_eq!(upload.get("/").status, 403);
+    // Unknown ids and bad filters are clear pages, not crashes.
+    let admin = server.admin();
+    assert_eq!(admin.get("/vulnerabilities/999999").status, 404);
+    assert_eq!(admin.get("/vulnerabilities/abc").status, 404);
+    let bad = admin.get("/?severity=urgent");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("not a valid severity"), "{}", bad.text);
+}
+
+/// Password guessing is cut off per user after ten failures, by the API and the form.
+fn logins_are_throttled_per_user(backend: &Backend) {
+    let server = TestServer::start(backend);
+    server.user("mia", "member");
+    let anonymous = server.anonymous();
+    let login = |username: &str, password: &str| {
+        anonymous.post(
+            "/api/v1/login",
+            &json!({"username": username, "password": password}),
+        )
+    };
+    for _ in 0..10 {
+        assert_eq!(login("mia", "guess").status, 401);
+    }
+    let locked = login("mia", "mia-password");
+    assert_eq!(locked.status, 429, "{}", locked.text);
+    assert!(locked.json["error"].as_str().unwrap().contains("try again"));
+    let form = anonymous.post_bytes(
+        "/login",
+        "application/x-www-form-urlencoded",
+        b"username=mia&password=mia-password",
+    );
+    assert_eq!(form.status, 429);
+    assert!(
+        form.text.contains("too many failed logins"),
+        "{}",
+        form.text
+    );
+    // Others are not affected.
+    assert_eq!(login("admin", common::ADMIN_PASSWORD).status, 200);
+}
+
 fn call_clone(call: &Call) -> Call {
     Call {
         method: call.method,
@@ -558,4 +710,6 @@ on_both!(
     sessions_use_a_hardened_cookie,
     cookies_are_secure_and_hsts_on_behind_tls,
     csrf_cors_and_security_headers,
+    pages_by_role,
+    logins_are_throttled_per_user,
 );

@@ -333,6 +333,10 @@ fn time_in(ms: i64) -> String {
         .unwrap()
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "every filter, facet, order and page of one list"
+)]
 fn list_filters_sorts_pages_and_counts_facets(backend: &Backend) {
     let server = TestServer::start(backend);
     let ci = server.key("upload");
@@ -374,6 +378,16 @@ fn list_filters_sorts_pages_and_counts_facets(backend: &Backend) {
         json!({"blog": 1, "shop": 3})
     );
     assert_eq!(all.json["facets"]["kind"], json!({"sast": 3, "secret": 1}));
+    assert_eq!(
+        all.json["facets"]["cwe"],
+        json!({"CWE-79": 1, "CWE-89": 3}),
+        "one count per CWE of each vulnerability"
+    );
+    assert_eq!(
+        all.json["facets"]["rule"],
+        json!({"py.debug": 1, "py.sqli": 2, "py.xss": 1})
+    );
+    assert_eq!(all.json["facets"]["assignee"], json!({"none": 4}));
 
     assert_eq!(items(&reader, "repository=blog").len(), 1);
     assert_eq!(items(&reader, "severity=critical,high").len(), 2);

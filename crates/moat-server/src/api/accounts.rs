@@ -90,22 +90,44 @@ fn me_of(principal: &Principal) -> Me {
     responses(
         (status = 200, description = "Logged in; the session cookie is set", body = Me),
         (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many failed logins for this user", body = ErrorBody),
     ))]
 async fn login(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let found = state.store.password_hash(&request.username).await?;
+    let (cookie, principal) = open_session(&state, &request.username, request.password).await?;
+    Ok(([(header::SET_COOKIE, cookie)], Json(me_of(&principal))).into_response())
+}
+
+/// Checks a password and opens a session: the `Set-Cookie` value and who logged in. 401
+/// for a wrong username or password (the same time either way), 429 after too many.
+pub(crate) async fn open_session(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<(String, Principal), ApiError> {
+    if let Some(wait) = state.logins.wait(username) {
+        return Err(ApiError::Status(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many failed logins for this user; try again in {} minutes",
+                wait.as_secs().div_ceil(60)
+            ),
+        ));
+    }
+    let found = state.store.password_hash(username).await?;
     let hash = found
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
-    let password = request.password;
     let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .map_err(ApiError::internal)?;
     let Some((user_id, _)) = found.filter(|_| matches) else {
+        state.logins.failed(username);
         return Err(ApiError::Unauthorized("wrong username or password"));
     };
+    state.logins.succeeded(username);
     let token = auth::random_token("")?;
     let csrf_token = auth::random_token("")?;
     let now = now_ms();
@@ -142,7 +164,7 @@ async fn login(
             },
         })
         .ok_or_else(|| ApiError::internal("the new session is missing"))?;
-    Ok(([(header::SET_COOKIE, cookie)], Json(me_of(&principal))).into_response())
+    Ok((cookie, principal))
 }
 
 /// Ends the session and clears its cookie.
@@ -153,13 +175,24 @@ async fn logout(
     principal: Principal,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    let cookie = close_session(&state, &principal, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// Ends the caller's session, if it has one: the `Set-Cookie` value that clears it.
+pub(crate) async fn close_session(
+    state: &AppState,
+    principal: &Principal,
+    headers: &axum::http::HeaderMap,
+) -> Result<String, ApiError> {
     if let (Credential::Session { .. }, Some(token)) =
-        (&principal.credential, auth::session_cookie(&headers))
+        (&principal.credential, auth::session_cookie(headers))
     {
         state.store.delete_session(&auth::token_hash(token)).await?;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    Ok(format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ))
 }
 
 /// The caller: user or API key, role or scope, permissions.

@@ -5,6 +5,7 @@
 //! closes the connection gets a broken pipe or a reset instead of the answer.
 
 use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::BodyExt;
 
@@ -102,4 +103,15 @@ impl LimitedBody {
         }
         Ok(all.into())
     }
+}
+
+/// The request with its body read into memory, up to `limit` bytes: for the extractors
+/// of small bodies (`Json`, `Form`), which would answer 413 without reading the rest.
+pub(crate) async fn buffered(req: Request, limit: usize) -> Result<Request, ApiError> {
+    let (parts, body) = req.into_parts();
+    let bytes = LimitedBody::new(body, &parts.headers, limit as u64, "request body")
+        .await?
+        .collect()
+        .await?;
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }

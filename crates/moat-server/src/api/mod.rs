@@ -1,11 +1,11 @@
 //! The HTTP API: one module per resource, each with its routes, handlers and types, put
 //! together here with the OpenAPI document and the middleware every response goes through.
 
-mod accounts;
-mod body;
-mod projects;
+pub(crate) mod accounts;
+pub(crate) mod body;
+pub(crate) mod projects;
 mod uploads;
-mod vulnerabilities;
+pub(crate) mod vulnerabilities;
 
 use std::sync::Arc;
 
@@ -32,6 +32,8 @@ pub(crate) use accounts::dummy_hash;
 pub(crate) struct AppState {
     pub(crate) store: Store,
     pub(crate) config: Arc<ServerConfig>,
+    /// Failed password logins, to slow down guessing.
+    pub(crate) logins: Arc<crate::auth::LoginThrottle>,
 }
 
 /// An error answered as `{"error": "..."}` with its status. Internal failures are logged
@@ -128,14 +130,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
-        // Read here rather than by `Json`, which answers 413 without reading the rest.
-        let (parts, body) = req.into_parts();
-        let limit = state.config.max_json_bytes as u64;
-        let bytes = body::LimitedBody::new(body, &parts.headers, limit, "request body")
-            .await?
-            .collect()
-            .await?;
-        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        let req = body::buffered(req, state.config.max_json_bytes).await?;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(ApiError::Status(rejection.status(), rejection.body_text())),
@@ -263,6 +258,7 @@ pub(crate) fn app(state: AppState) -> Router {
                 }
             }),
         )
+        .merge(crate::ui::router())
         .fallback(|| async { ApiError::not_found("no such endpoint; see /api/openapi.json") })
         .layer(axum::extract::DefaultBodyLimit::max(max_json))
         .layer(middleware::from_fn_with_state(state.clone(), protect))

@@ -23,8 +23,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(comment))
 }
 
-const KINDS: [&str; 6] = ["sast", "sca", "secret", "iac", "iast", "runtime-sca"];
-const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+/// Every kind of finding.
+pub(crate) const KINDS: [&str; 6] = ["sast", "sca", "secret", "iac", "iast", "runtime-sca"];
+/// Every severity, worst first.
+pub(crate) const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 /// Every status a vulnerability can have.
 pub(crate) const STATUSES: [&str; 6] = [
     "open",
@@ -36,38 +38,53 @@ pub(crate) const STATUSES: [&str; 6] = [
 ];
 
 /// Filters, order and page. Each filter takes one value or several separated by commas.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListParams {
     /// `sast`, `sca`, `secret`, `iac`, `iast`, `runtime-sca`.
-    kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) kind: Option<String>,
     /// `critical`, `high`, `medium`, `low`, `info`.
-    severity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) severity: Option<String>,
     /// `open`, `in_progress`, `muted`, `false_positive`, `risk_accepted`, `fixed`.
-    status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) status: Option<String>,
     /// Repository or service names.
-    repository: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) repository: Option<String>,
     /// Same as `repository`, for services.
-    service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) service: Option<String>,
     /// Runtime environments (`production`).
-    environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) environment: Option<String>,
     /// Rule ids.
-    rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rule: Option<String>,
     /// CWE ids (`CWE-89` or `89`).
-    cwe: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cwe: Option<String>,
     /// Usernames; `none` for unassigned.
-    assignee: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) assignee: Option<String>,
     /// Words that must all appear in the title, message, path or rule id.
-    q: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) q: Option<String>,
     /// `-severity` (default: worst first, then latest seen), `severity`, `-first_seen`,
     /// `first_seen`, `-last_seen`, `last_seen`, `path`, `rule`.
-    sort: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sort: Option<String>,
     /// From 1 (default 1).
-    page: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) page: Option<i64>,
     /// 1 to 500 (default 50).
-    per_page: Option<i64>,
-    /// `true` to add counts per kind, severity, status, repository and environment.
-    facets: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) per_page: Option<i64>,
+    /// `true` to add counts per kind, severity, status, repository, environment, rule,
+    /// CWE and assignee.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) facets: Option<bool>,
 }
 
 fn values(
@@ -96,7 +113,8 @@ fn values(
 }
 
 impl ListParams {
-    fn query(&self) -> Result<ListQuery, ApiError> {
+    /// The store's query, or a 400 naming the bad parameter.
+    pub(crate) fn query(&self) -> Result<ListQuery, ApiError> {
         let mut projects = values("repository", self.repository.as_ref(), None)?;
         projects.extend(values("service", self.service.as_ref(), None)?);
         let sort = match self.sort.as_deref() {
@@ -136,8 +154,9 @@ pub(crate) struct VulnerabilityPage {
     page: i64,
     per_page: i64,
     /// With `facets=true`: per dimension (`kind`, `severity`, `status`, `repository`,
-    /// `environment`), the count for each value, counted with every filter but that
-    /// dimension's own.
+    /// `environment`, `rule`, `cwe`, `assignee`), the count for each value, counted with
+    /// every filter but that dimension's own. Unassigned ones count as `none`; a
+    /// vulnerability counts once for each of its CWEs.
     #[schema(value_type = Option<Object>)]
     facets: Option<BTreeMap<&'static str, BTreeMap<String, i64>>>,
 }
@@ -191,11 +210,11 @@ async fn show(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct StatusChange {
     /// `open`, `in_progress`, `muted`, `false_positive`, `risk_accepted` or `fixed`.
-    status: String,
+    pub(crate) status: String,
     /// Why; required to mute.
-    reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// For `muted`: when the mute ends (RFC 3339, in the future); it is then open again.
-    until: Option<String>,
+    pub(crate) until: Option<String>,
 }
 
 /// Longest reason or comment.
@@ -212,6 +231,17 @@ async fn set_status(
     Id(id): Id,
     JsonBody(change): JsonBody<StatusChange>,
 ) -> Result<Json<Detail>, ApiError> {
+    change_status(&state, &principal, id, change).await?;
+    detail(&state, id).await
+}
+
+/// Checks and applies a status change: the API's and the UI's.
+pub(crate) async fn change_status(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    change: StatusChange,
+) -> Result<(), ApiError> {
     principal.require(Permission::Triage)?;
     let Some(status) = STATUSES.iter().find(|s| **s == change.status) else {
         return Err(ApiError::unprocessable(format!(
@@ -233,7 +263,7 @@ async fn set_status(
         return Err(ApiError::unprocessable("muting needs a `reason`"));
     }
     let now = now_ms();
-    let until = match change.until.as_deref() {
+    let until = match change.until.as_deref().filter(|u| !u.is_empty()) {
         None => None,
         Some(_) if *status != "muted" => {
             return Err(ApiError::unprocessable("`until` only goes with `muted`"));
@@ -248,7 +278,7 @@ async fn set_status(
             }
         },
     };
-    if !state
+    if state
         .store
         .set_status(
             id,
@@ -260,9 +290,10 @@ async fn set_status(
         )
         .await?
     {
-        return Err(ApiError::not_found(format!("no vulnerability {id}")));
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("no vulnerability {id}")))
     }
-    detail(&state, id).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -282,21 +313,33 @@ async fn assign(
     Id(id): Id,
     JsonBody(assignment): JsonBody<Assignment>,
 ) -> Result<Json<Detail>, ApiError> {
+    change_assignee(&state, &principal, id, assignment.assignee).await?;
+    detail(&state, id).await
+}
+
+/// Checks and applies an assignment (`None` or empty unassigns): the API's and the UI's.
+pub(crate) async fn change_assignee(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    assignee: Option<String>,
+) -> Result<(), ApiError> {
     principal.require(Permission::Triage)?;
-    let assignee = assignment.assignee.filter(|a| !a.is_empty());
+    let assignee = assignee.filter(|a| !a.is_empty());
     if let Some(name) = &assignee
         && !state.store.user_exists(name).await?
     {
         return Err(ApiError::unprocessable(format!("no user `{name}`")));
     }
-    if !state
+    if state
         .store
         .assign(id, assignee.as_deref(), &principal.actor(), now_ms())
         .await?
     {
-        return Err(ApiError::not_found(format!("no vulnerability {id}")));
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!("no vulnerability {id}")))
     }
-    detail(&state, id).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -316,8 +359,19 @@ async fn comment(
     Id(id): Id,
     JsonBody(comment): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<CommentRow>), ApiError> {
+    let comment = add_comment(&state, &principal, id, &comment.body).await?;
+    Ok((StatusCode::CREATED, Json(comment)))
+}
+
+/// Checks and adds a comment: the API's and the UI's.
+pub(crate) async fn add_comment(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    body: &str,
+) -> Result<CommentRow, ApiError> {
     principal.require(Permission::Triage)?;
-    let body = comment.body.trim();
+    let body = body.trim();
     if body.is_empty() || body.len() > MAX_TEXT {
         return Err(ApiError::unprocessable("a comment is 1 to 10000 bytes"));
     }
@@ -325,6 +379,5 @@ async fn comment(
         .store
         .comment(id, body, &principal.actor(), now_ms())
         .await?
-        .map(|c| (StatusCode::CREATED, Json(c)))
         .ok_or_else(|| ApiError::not_found(format!("no vulnerability {id}")))
 }

@@ -23,7 +23,7 @@ use crate::{Database, ServerError};
 pub(crate) use components::{ComponentRow, ListedComponent};
 pub(crate) use upload::{STAGE_BATCH, ScanRef, Staged, UploadMeta, UploadOutcome, UploadSummary};
 pub(crate) use vulnerabilities::{
-    CommentRow, Detail, ListQuery, ListedVulnerability, ProjectRow, Sort,
+    CommentRow, Detail, EventRow, ListQuery, ListedVulnerability, ProjectRow, Sort,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

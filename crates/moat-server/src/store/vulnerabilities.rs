@@ -88,7 +88,7 @@ pub(crate) struct ListQuery {
     pub(crate) facets: bool,
 }
 
-/// The dimensions facet counts are given for.
+/// A dimension the list filters and counts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dimension {
     Kind,
@@ -96,16 +96,36 @@ enum Dimension {
     Status,
     Project,
     Environment,
+    Rule,
+    Cwe,
+    Assignee,
 }
 
 impl Dimension {
-    const ALL: [Dimension; 5] = [
+    const ALL: [Dimension; 8] = [
         Dimension::Kind,
         Dimension::Severity,
         Dimension::Status,
         Dimension::Project,
         Dimension::Environment,
+        Dimension::Rule,
+        Dimension::Cwe,
+        Dimension::Assignee,
     ];
+
+    /// The name of its filter parameter and facet.
+    fn name(self) -> &'static str {
+        match self {
+            Dimension::Kind => "kind",
+            Dimension::Severity => "severity",
+            Dimension::Status => "status",
+            Dimension::Project => "repository",
+            Dimension::Environment => "environment",
+            Dimension::Rule => "rule",
+            Dimension::Cwe => "cwe",
+            Dimension::Assignee => "assignee",
+        }
+    }
 
     fn column(self) -> &'static str {
         match self {
@@ -114,12 +134,15 @@ impl Dimension {
             Dimension::Status => "v.status",
             Dimension::Project => "p.name",
             Dimension::Environment => "v.environment",
+            Dimension::Rule => "v.rule_id",
+            Dimension::Cwe => "v.cwe",
+            Dimension::Assignee => "v.assignee",
         }
     }
 }
 
 fn any_of(sql: &mut Sql, column: &str, values: &[String]) {
-    sql.push(" AND ").push(column).push(" IN (");
+    sql.push(column).push(" IN (");
     for (i, value) in values.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -141,70 +164,67 @@ fn like_escape(text: &str) -> String {
     out
 }
 
+/// `CWE-89` from `89`, `cwe-89` or `CWE-89`.
+fn cwe_id(value: &str) -> String {
+    let cwe = value.trim().to_ascii_uppercase();
+    if cwe.starts_with("CWE-") {
+        cwe
+    } else {
+        format!("CWE-{cwe}")
+    }
+}
+
 impl ListQuery {
+    fn values(&self, dim: Dimension) -> &[String] {
+        match dim {
+            Dimension::Kind => &self.kinds,
+            Dimension::Severity => &self.severities,
+            Dimension::Status => &self.statuses,
+            Dimension::Project => &self.projects,
+            Dimension::Environment => &self.environments,
+            Dimension::Rule => &self.rules,
+            Dimension::Cwe => &self.cwes,
+            Dimension::Assignee => &self.assignees,
+        }
+    }
+
     /// `FROM ... WHERE ...` with every filter except the one of `skip`: a facet counts
     /// what choosing each of its values would give, whatever value is chosen now.
     fn filtered(&self, skip: Option<Dimension>) -> Sql {
         let mut sql =
             Sql::new(" FROM vulnerabilities v JOIN projects p ON p.id = v.project_id WHERE 1 = 1");
-        let dims = [
-            (Dimension::Kind, &self.kinds),
-            (Dimension::Severity, &self.severities),
-            (Dimension::Status, &self.statuses),
-            (Dimension::Project, &self.projects),
-            (Dimension::Environment, &self.environments),
-        ];
-        for (dim, values) in dims {
-            if Some(dim) != skip && !values.is_empty() {
-                any_of(&mut sql, dim.column(), values);
+        for dim in Dimension::ALL {
+            let values = self.values(dim);
+            if Some(dim) == skip || values.is_empty() {
+                continue;
             }
-        }
-        if !self.rules.is_empty() {
-            any_of(&mut sql, "v.rule_id", &self.rules);
-        }
-        if !self.cwes.is_empty() {
             sql.push(" AND (");
-            for (i, cwe) in self.cwes.iter().enumerate() {
-                if i > 0 {
-                    sql.push(" OR ");
-                }
-                let cwe = cwe.trim().to_ascii_uppercase();
-                let cwe = if cwe.starts_with("CWE-") {
-                    cwe
-                } else {
-                    format!("CWE-{cwe}")
-                };
-                sql.push("v.cwe LIKE ")
-                    .bind(Arg::Text(format!("%,{},%", like_escape(&cwe))))
-                    .push(" ESCAPE '\\'");
-            }
-            sql.push(")");
-        }
-        if !self.assignees.is_empty() {
-            let named: Vec<String> = self
-                .assignees
-                .iter()
-                .filter(|a| *a != "none")
-                .cloned()
-                .collect();
-            let unassigned = named.len() < self.assignees.len();
-            sql.push(" AND (");
-            if unassigned {
-                sql.push("v.assignee IS NULL");
-            }
-            if !named.is_empty() {
-                sql.push(if unassigned {
-                    " OR v.assignee IN ("
-                } else {
-                    "v.assignee IN ("
-                });
-                for (i, name) in named.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
+            match dim {
+                Dimension::Cwe => {
+                    for (i, cwe) in values.iter().enumerate() {
+                        if i > 0 {
+                            sql.push(" OR ");
+                        }
+                        sql.push("v.cwe LIKE ")
+                            .bind(Arg::Text(format!("%,{},%", like_escape(&cwe_id(cwe)))))
+                            .push(" ESCAPE '\\'");
                     }
-                    sql.bind(Arg::Text(name.clone()));
                 }
-                sql.push(")");
+                Dimension::Assignee => {
+                    let named: Vec<String> =
+                        values.iter().filter(|a| *a != "none").cloned().collect();
+                    let unassigned = named.len() < values.len();
+                    if unassigned {
+                        sql.push("v.assignee IS NULL");
+                    }
+                    if !named.is_empty() {
+                        if unassigned {
+                            sql.push(" OR ");
+                        }
+                        any_of(&mut sql, dim.column(), &named);
+                    }
+                }
+                _ => any_of(&mut sql, dim.column(), values),
             }
             sql.push(")");
         }
@@ -446,27 +466,7 @@ impl Store {
         let facets = if query.facets {
             let mut facets = Facets::new();
             for dim in Dimension::ALL {
-                let filter = query.filtered(Some(dim));
-                let mut sql = Sql::new(&format!("SELECT {} AS value, COUNT(*) AS n", dim.column()));
-                sql.push(&filter.text);
-                sql.args = filter.args;
-                sql.push(" GROUP BY ").push(dim.column());
-                let mut counts = BTreeMap::new();
-                for row in sql.query().fetch_all(self.pool()).await? {
-                    if let Some(value) = row.try_get::<Option<String>, _>("value")? {
-                        counts.insert(value, row.try_get("n")?);
-                    }
-                }
-                facets.insert(
-                    match dim {
-                        Dimension::Kind => "kind",
-                        Dimension::Severity => "severity",
-                        Dimension::Status => "status",
-                        Dimension::Project => "repository",
-                        Dimension::Environment => "environment",
-                    },
-                    counts,
-                );
+                facets.insert(dim.name(), self.facet(query, dim).await?);
             }
             Some(facets)
         } else {
@@ -477,6 +477,40 @@ impl Store {
             total,
             facets,
         })
+    }
+
+    /// How many vulnerabilities each value of `dim` has, under every other filter.
+    /// Unassigned ones count as `none`; a vulnerability counts once for each of its CWEs.
+    async fn facet(
+        &self,
+        query: &ListQuery,
+        dim: Dimension,
+    ) -> Result<BTreeMap<String, i64>, sqlx::Error> {
+        let filter = query.filtered(Some(dim));
+        let mut sql = Sql::new(&format!("SELECT {} AS value, COUNT(*) AS n", dim.column()));
+        sql.push(&filter.text);
+        sql.args = filter.args;
+        sql.push(" GROUP BY ").push(dim.column());
+        let mut counts = BTreeMap::new();
+        for row in sql.query().fetch_all(self.pool()).await? {
+            let value: Option<String> = row.try_get("value")?;
+            let n: i64 = row.try_get("n")?;
+            match (dim, value) {
+                (Dimension::Cwe, Some(column)) => {
+                    for cwe in cwe_list(&column) {
+                        *counts.entry(cwe).or_insert(0) += n;
+                    }
+                }
+                (Dimension::Assignee, None) => {
+                    *counts.entry("none".to_owned()).or_insert(0) += n;
+                }
+                (_, Some(value)) => {
+                    counts.insert(value, n);
+                }
+                (_, None) => {}
+            }
+        }
+        Ok(counts)
     }
 
     /// One vulnerability with its branches, first and last scans, history and comments.
