@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use super::upload::cwe_list;
-use super::{Arg, ScanRef, Sql, Store};
+use super::{Arg, Backend, ScanRef, Sql, Store};
 use crate::clock::rfc3339;
 
 /// How the list is ordered.
@@ -188,14 +188,13 @@ impl ListQuery {
         }
     }
 
-    /// `FROM ... WHERE ...` with every filter except the one of `skip`: a facet counts
-    /// what choosing each of its values would give, whatever value is chosen now.
-    fn filtered(&self, skip: Option<Dimension>) -> Sql {
+    /// `FROM ... WHERE ...` with every filter.
+    fn filtered(&self, backend: Backend) -> Sql {
         let mut sql =
             Sql::new(" FROM vulnerabilities v JOIN projects p ON p.id = v.project_id WHERE 1 = 1");
         for dim in Dimension::ALL {
             let values = self.values(dim);
-            if Some(dim) == skip || values.is_empty() {
+            if values.is_empty() {
                 continue;
             }
             sql.push(" AND (");
@@ -228,13 +227,25 @@ impl ListQuery {
             }
             sql.push(")");
         }
+        self.text_filter(&mut sql, backend);
+        sql
+    }
+
+    /// `AND (...)` for each word of the free text: it must appear in the title, message,
+    /// path or rule id.
+    fn text_filter(&self, sql: &mut Sql, backend: Backend) {
         if let Some(text) = self
             .text
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            // SQLite's LIKE ignores ASCII case (as its LOWER folds only ASCII);
+            // PostgreSQL's does not, ILIKE does. Either beats LOWER() on every row.
+            let like = match backend {
+                Backend::Sqlite => " LIKE ",
+                Backend::Postgres => " ILIKE ",
+            };
             for word in text.split_whitespace() {
                 let pattern = format!("%{}%", like_escape(&word.to_lowercase()));
                 sql.push(" AND (");
@@ -245,16 +256,79 @@ impl ListQuery {
                     if i > 0 {
                         sql.push(" OR ");
                     }
-                    sql.push("LOWER(")
-                        .push(column)
-                        .push(") LIKE ")
+                    sql.push(column)
+                        .push(like)
                         .bind(Arg::Text(pattern.clone()))
                         .push(" ESCAPE '\\'");
                 }
                 sql.push(")");
             }
         }
-        sql
+    }
+
+    /// Whether a value of `dim` passes that dimension's filter, as the SQL of
+    /// [`ListQuery::filtered`] decides it.
+    fn admits(&self, dim: Dimension, value: Option<&str>) -> bool {
+        let wanted = self.values(dim);
+        if wanted.is_empty() {
+            return true;
+        }
+        match (dim, value) {
+            (Dimension::Cwe, value) => {
+                let cwes = cwe_list(value.unwrap_or_default());
+                wanted.iter().any(|w| cwes.contains(&cwe_id(w)))
+            }
+            (Dimension::Assignee, None) => wanted.iter().any(|w| w == "none"),
+            (Dimension::Assignee, Some(name)) => wanted.iter().any(|w| w != "none" && w == name),
+            (_, Some(value)) => wanted.iter().any(|w| w == value),
+            (_, None) => false,
+        }
+    }
+
+    /// The total and the facets from the grouped counts: a combination that passes every
+    /// filter counts in the total and in every facet; one that fails a single filter
+    /// counts only in that filter's facet (a facet shows what choosing each of its values
+    /// would give, whatever is chosen now).
+    fn count(&self, combinations: &[Combination]) -> (i64, Facets) {
+        let mut total = 0;
+        let mut facets: Facets = Dimension::ALL
+            .iter()
+            .map(|dim| (dim.name(), BTreeMap::new()))
+            .collect();
+        for combination in combinations {
+            let mut failed = Dimension::ALL
+                .iter()
+                .zip(&combination.values)
+                .filter(|(dim, value)| !self.admits(**dim, value.as_deref()))
+                .map(|(dim, _)| *dim);
+            let counted: Vec<Dimension> = match (failed.next(), failed.next()) {
+                (None, _) => {
+                    total += combination.n;
+                    Dimension::ALL.to_vec()
+                }
+                (Some(dim), None) => vec![dim],
+                (Some(_), Some(_)) => continue,
+            };
+            for dim in counted {
+                let value = combination.values[dim as usize].as_deref();
+                let counts = facets.entry(dim.name()).or_default();
+                match (dim, value) {
+                    (Dimension::Cwe, value) => {
+                        for cwe in cwe_list(value.unwrap_or_default()) {
+                            *counts.entry(cwe).or_insert(0) += combination.n;
+                        }
+                    }
+                    (Dimension::Assignee, None) => {
+                        *counts.entry("none".to_owned()).or_insert(0) += combination.n;
+                    }
+                    (_, Some(value)) => {
+                        *counts.entry(value.to_owned()).or_insert(0) += combination.n;
+                    }
+                    (_, None) => {}
+                }
+            }
+        }
+        (total, facets)
     }
 }
 
@@ -310,6 +384,13 @@ fn listed(row: &AnyRow) -> Result<ListedVulnerability, sqlx::Error> {
         last_seen: rfc3339(row.try_get("last_seen")?),
         fingerprint: row.try_get("fingerprint")?,
     })
+}
+
+/// Values of the filterable columns (in the order of [`Dimension::ALL`]) shared by `n`
+/// vulnerabilities.
+struct Combination {
+    values: [Option<String>; 8],
+    n: i64,
 }
 
 /// Counts per value of each facet.
@@ -440,11 +521,18 @@ async fn record_event(
 impl Store {
     /// One page of vulnerabilities, with the total and, when asked, facet counts.
     pub(crate) async fn list(&self, query: &ListQuery) -> Result<Page, sqlx::Error> {
-        let filter = query.filtered(None);
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.push(&filter.text);
-        count.args.clone_from(&filter.args);
-        let total: i64 = count.query().fetch_one(self.pool()).await?.try_get("n")?;
+        let filter = query.filtered(self.backend);
+        // With facets, the grouped counts give the total too: one pass instead of two.
+        let (total, facets) = if query.facets {
+            let (total, facets) = query.count(&self.combinations(query).await?);
+            (total, Some(facets))
+        } else {
+            let mut count = Sql::new("SELECT COUNT(*) AS n");
+            count.push(&filter.text);
+            count.args.clone_from(&filter.args);
+            let total: i64 = count.query().fetch_one(self.pool()).await?.try_get("n")?;
+            (total, None)
+        };
 
         let mut page = Sql::new(LIST_COLUMNS);
         page.push(&filter.text);
@@ -463,15 +551,6 @@ impl Store {
             .map(listed)
             .collect::<Result<Vec<_>, _>>()?;
 
-        let facets = if query.facets {
-            let mut facets = Facets::new();
-            for dim in Dimension::ALL {
-                facets.insert(dim.name(), self.facet(query, dim).await?);
-            }
-            Some(facets)
-        } else {
-            None
-        };
         Ok(Page {
             items,
             total,
@@ -479,38 +558,42 @@ impl Store {
         })
     }
 
-    /// How many vulnerabilities each value of `dim` has, under every other filter.
-    /// Unassigned ones count as `none`; a vulnerability counts once for each of its CWEs.
-    async fn facet(
-        &self,
-        query: &ListQuery,
-        dim: Dimension,
-    ) -> Result<BTreeMap<String, i64>, sqlx::Error> {
-        let filter = query.filtered(Some(dim));
-        let mut sql = Sql::new(&format!("SELECT {} AS value, COUNT(*) AS n", dim.column()));
-        sql.push(&filter.text);
-        sql.args = filter.args;
-        sql.push(" GROUP BY ").push(dim.column());
-        let mut counts = BTreeMap::new();
-        for row in sql.query().fetch_all(self.pool()).await? {
-            let value: Option<String> = row.try_get("value")?;
-            let n: i64 = row.try_get("n")?;
-            match (dim, value) {
-                (Dimension::Cwe, Some(column)) => {
-                    for cwe in cwe_list(&column) {
-                        *counts.entry(cwe).or_insert(0) += n;
-                    }
-                }
-                (Dimension::Assignee, None) => {
-                    *counts.entry("none".to_owned()).or_insert(0) += n;
-                }
-                (_, Some(value)) => {
-                    counts.insert(value, n);
-                }
-                (_, None) => {}
-            }
-        }
-        Ok(counts)
+    /// Every combination of the filterable columns among the vulnerabilities that match
+    /// the free text, with how many have it: one grouped pass over a covering index
+    /// (`vulnerabilities_facets`). Far fewer rows than vulnerabilities (repositories ×
+    /// rules × statuses, mostly), and every facet and the total can be counted from them.
+    async fn combinations(&self, query: &ListQuery) -> Result<Vec<Combination>, sqlx::Error> {
+        let mut sql = Sql::new(
+            "SELECT p.name AS project, g.kind, g.severity, g.status, g.environment, g.rule_id, \
+             g.cwe, g.assignee, g.n FROM (SELECT v.project_id, v.kind, v.severity, v.status, \
+             v.environment, v.rule_id, v.cwe, v.assignee, COUNT(*) AS n \
+             FROM vulnerabilities v WHERE 1 = 1",
+        );
+        query.text_filter(&mut sql, self.backend);
+        sql.push(
+            " GROUP BY v.project_id, v.kind, v.severity, v.status, v.environment, v.rule_id, \
+             v.cwe, v.assignee) g JOIN projects p ON p.id = g.project_id",
+        );
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(Combination {
+                    values: [
+                        row.try_get("kind")?,
+                        row.try_get("severity")?,
+                        row.try_get("status")?,
+                        row.try_get("project")?,
+                        row.try_get("environment")?,
+                        row.try_get("rule_id")?,
+                        row.try_get("cwe")?,
+                        row.try_get("assignee")?,
+                    ],
+                    n: row.try_get("n")?,
+                })
+            })
+            .collect()
     }
 
     /// One vulnerability with its branches, first and last scans, history and comments.
